@@ -1,0 +1,69 @@
+# SPDX-License-Identifier: GPL-2.0
+# Project entry points. The module itself is built by Kbuild
+# (make -C $KDIR M=$PWD); this Makefile drives the scripts.
+#
+#   make run     build what is needed, boot the board, show the driver working
+#   make test    the whole test suite, ending with "N passed, N failed"
+#   make shell   boot the board with a shell on the console
+#   make deps | kernel | module | lint | fmt | clean | cache-clean
+#
+# Variables: CACHE=<dir> (default ~/.cache/spi-sifive-rs),
+#   EXTRA_CONFIG=<fragment> (extra kernel config, part of the cache key),
+#   DRIVER=spi_sifive_rs|spi-sifive (run/shell: which driver binds the flash).
+
+SHELL := /bin/bash
+DRIVER ?= spi-sifive
+export CACHE EXTRA_CONFIG VARIANT
+
+ifneq ($(filter-out spi_sifive_rs spi-sifive,$(DRIVER)),)
+$(error DRIVER=$(DRIVER) is not a known driver (spi_sifive_rs or spi-sifive))
+endif
+
+VARIANTS := $(patsubst qemu/kconfig/%.config,%,$(wildcard qemu/kconfig/*.config))
+ifneq ($(filter-out $(VARIANTS),$(or $(VARIANT),base)),)
+$(error VARIANT=$(VARIANT) is not a kernel variant (have: $(VARIANTS)))
+endif
+ifneq ($(EXTRA_CONFIG),)
+ifeq ($(wildcard $(EXTRA_CONFIG)),)
+$(error EXTRA_CONFIG=$(EXTRA_CONFIG): no such file)
+endif
+endif
+
+.PHONY: all deps kernel module build run shell test lint fmt clean cache-clean
+
+all: build
+
+deps:
+	@scripts/install-deps.sh
+	@scripts/install-bindgen.sh
+	@scripts/fetch-kernel.sh >/dev/null
+	@scripts/fetch-busybox.sh >/dev/null
+
+kernel:
+	@scripts/build-kernel.sh
+
+build module:
+	@scripts/build.sh
+
+run: build
+	@scripts/run.sh $(DRIVER)
+
+shell: build
+	@INTERACTIVE=1 scripts/run.sh $(DRIVER)
+
+test:
+	@scripts/test.sh
+
+lint:
+	@scripts/lint.sh rustfmt
+	@scripts/lint.sh shellcheck
+
+fmt:
+	@src=$$(scripts/fetch-kernel.sh) && /usr/bin/rustfmt --edition 2021 \
+		--config-path $$src/.rustfmt.toml $$(find rust -name '*.rs')
+
+clean:
+	rm -rf build
+
+cache-clean:
+	@scripts/cache-clean.sh

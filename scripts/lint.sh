@@ -1,0 +1,25 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Fast lint before any build: rustfmt (kernel's .rustfmt.toml) on our Rust
+# and shellcheck on our scripts. Usage: lint.sh rustfmt|shellcheck
+set -euo pipefail
+. "$(dirname "$0")/env.sh"
+
+case ${1:-} in
+rustfmt)
+	src=$("$TOP/scripts/fetch-kernel.sh")
+	files=$(cd "$TOP" && find rust -name '*.rs' | LC_ALL=C sort)
+	# shellcheck disable=SC2086 # one word per file
+	(cd "$TOP" && /usr/bin/rustfmt --edition 2021 --config-path "$src/.rustfmt.toml" --check $files) ||
+		die "rustfmt: the files above need formatting (run: make fmt)"
+	;;
+shellcheck)
+	command -v shellcheck >/dev/null || die "shellcheck not installed (make deps)"
+	cd "$TOP"
+	shellcheck -S warning -x -e SC1091 scripts/*.sh qemu/*.sh .ci/run ||
+		die "shellcheck found problems (above)"
+	shellcheck -S warning -s sh -e SC1091,SC2034,SC3045 qemu/guest/init qemu/guest/testlib.sh ||
+		die "shellcheck found problems in guest scripts (above)"
+	;;
+*) die "usage: lint.sh rustfmt|shellcheck" ;;
+esac

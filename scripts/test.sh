@@ -1,0 +1,68 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# The whole test suite (make test): lint, build, host checks, then the guest
+# test cases in boots of the QEMU board. One line per case, then
+# "N passed, N failed"; exits non-zero if anything failed.
+set -euo pipefail
+. "$(dirname "$0")/env.sh"
+
+logs=$TOP/build/logs
+mkdir -p "$logs"
+export RESULTS=$logs/results
+: >"$RESULTS"
+t0=$(date +%s)
+
+summary() {
+	local pass fail skip
+	pass=$(grep -c '^PASS ' "$RESULTS" || true)
+	fail=$(grep -c '^FAIL ' "$RESULTS" || true)
+	skip=$(grep -c '^SKIP ' "$RESULTS" || true)
+	[ "$skip" -eq 0 ] || echo "$skip skipped"
+	echo "time: $(($(date +%s) - t0))s"
+	echo "$pass passed, $fail failed"
+	[ "$fail" -eq 0 ] && [ "$pass" -gt 0 ]
+}
+
+# A host-side step as a test case; its output is shown only on failure.
+host_case() { # NAME CMD...
+	local name=$1 out
+	shift
+	if out=$("$@" 2>&1); then
+		printf 'PASS host/%s\n' "$name"
+		echo "PASS host/$name" >>"$RESULTS"
+	else
+		printf 'FAIL host/%s\n' "$name"
+		echo "$out" | tail -30 | sed 's/^/      /'
+		echo "FAIL host/$name" >>"$RESULTS"
+		return 1
+	fi
+}
+
+echo "== lint"
+host_case rustfmt "$TOP/scripts/lint.sh" rustfmt || true
+host_case shellcheck "$TOP/scripts/lint.sh" shellcheck || true
+host_case dts-matches-qemu "$TOP/scripts/check-dts.sh" || true
+
+echo "== build (kernel, modules, guest tools)"
+if ! host_case build "$TOP/scripts/build.sh"; then
+	summary
+	exit 1
+fi
+host_case clippy "$TOP/scripts/build-module.sh" "$TOP/build/kernel" "$CACHE/module-clippy" CLIPPY=1 || true
+
+export KBUILD
+KBUILD=$(readlink -f "$TOP/build/kernel")
+
+echo "== boot: kernel's C spi-sifive driver"
+FLASH=$logs/c-driver.flash
+head -c $((32 << 20)) /dev/zero | tr '\0' '\377' >"$FLASH"
+date +%s >"$logs/persist-seed"
+export INITRAMFS_EXTRA=$logs/extra
+mkdir -p "$INITRAMFS_EXTRA"
+cp "$logs/persist-seed" "$INITRAMFS_EXTRA/persist-seed"
+FLASH=$FLASH KUNIT_CASE=1 "$TOP/qemu/run-cases.sh" c-driver spi-sifive \
+	rust-enabled rust-module-load flash-probe flash-write-read flash-erase flash-persist-write || true
+echo "== boot: same flash image again"
+FLASH=$FLASH "$TOP/qemu/run-cases.sh" c-driver-reboot spi-sifive flash-persist-read || true
+
+summary
