@@ -1,0 +1,31 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Inline functions of <linux/spi/spi.h> used by kernel::spi. */
+
+#include <linux/spi/spi.h>
+
+__rust_helper void *rust_helper_spi_controller_get_devdata(struct spi_controller *ctlr)
+{
+	return spi_controller_get_devdata(ctlr);
+}
+
+__rust_helper struct spi_controller *rust_helper_spi_alloc_host(struct device *dev,
+								 unsigned int size)
+{
+	return spi_alloc_host(dev, size);
+}
+
+__rust_helper void rust_helper_spi_controller_put(struct spi_controller *ctlr)
+{
+	spi_controller_put(ctlr);
+}
+
+__rust_helper u8 rust_helper_spi_get_chipselect(const struct spi_device *spi, u8 idx)
+{
+	return spi_get_chipselect(spi, idx);
+}
+
+/* Re-arms the controller's transfer completion for the next wait. */
+__rust_helper void rust_helper_spi_controller_rearm_xfer_completion(struct spi_controller *ctlr)
+{
+	reinit_completion(&ctlr->xfer_completion);
+}

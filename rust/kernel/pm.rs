@@ -1,0 +1,227 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Device power management: runtime PM, and PM callbacks (`struct dev_pm_ops`) for platform
+//! drivers.
+//!
+//! A platform driver that implements [`PlatformPmOps`] and is declared with
+//! [`module_platform_driver_pm!`](crate::module_platform_driver_pm) gets its runtime and system
+//! sleep callbacks called with its bus device private data. Callbacks it does not implement stay
+//! `NULL`.
+//!
+//! C headers: [`include/linux/pm.h`](srctree/include/linux/pm.h),
+//! [`include/linux/pm_runtime.h`](srctree/include/linux/pm_runtime.h).
+
+use crate::{
+    bindings, container_of,
+    device::{self, Bound},
+    driver,
+    error::{from_result, VTABLE_DEFAULT_ERROR},
+    platform,
+    prelude::*,
+    types::Opaque,
+    ThisModule,
+};
+use core::marker::PhantomData;
+
+/// Runtime PM of a device.
+pub mod runtime {
+    use crate::{
+        bindings,
+        device::{Bound, Device},
+        error::to_result,
+        prelude::*,
+        time::Delta,
+    };
+
+    /// Enables runtime PM for `dev`, which is powered now, suspending it after `delay` without
+    /// use (autosuspend). Undone when the device is unbound.
+    pub fn enable_autosuspend(dev: &Device<Bound>, delay: Delta) -> Result {
+        let ms = i32::try_from(delay.as_millis()).map_err(|_| EINVAL)?;
+        // SAFETY: `dev` is a valid, bound device.
+        unsafe {
+            bindings::pm_runtime_set_autosuspend_delay(dev.as_raw(), ms);
+            bindings::pm_runtime_use_autosuspend(dev.as_raw());
+        }
+        // SAFETY: As above. This marks the device active and enables runtime PM; devres
+        // disables it (and autosuspend) and marks it suspended at unbind.
+        to_result(unsafe { bindings::devm_pm_runtime_set_active_enabled(dev.as_raw()) })
+    }
+
+    /// Records that the device was just in use, restarting its autosuspend delay.
+    pub fn mark_last_busy(dev: &Device) {
+        // SAFETY: `dev` is a valid device.
+        unsafe { bindings::pm_runtime_mark_last_busy(dev.as_raw()) };
+    }
+
+    /// Suspends the device for system sleep through its runtime suspend callback, unless it is
+    /// runtime-suspended already (`pm_runtime_force_suspend`).
+    pub fn force_suspend(dev: &Device<Bound>) -> Result {
+        // SAFETY: `dev` is a valid, bound device.
+        to_result(unsafe { bindings::pm_runtime_force_suspend(dev.as_raw()) })
+    }
+
+    /// Undoes [`force_suspend`] on system resume (`pm_runtime_force_resume`).
+    pub fn force_resume(dev: &Device<Bound>) -> Result {
+        // SAFETY: `dev` is a valid, bound device.
+        to_result(unsafe { bindings::pm_runtime_force_resume(dev.as_raw()) })
+    }
+}
+
+/// PM callbacks of a platform driver.
+///
+/// Each gets the platform device and the driver's bus device private data. A callback that
+/// comes while the device has no private data (during probe, before it is set, or after
+/// unbind) is refused with `EBUSY` without calling the driver.
+#[vtable]
+pub trait PlatformPmOps: platform::Driver + 'static {
+    /// Runtime suspend: the device has been idle; power it down.
+    fn runtime_suspend<'a>(
+        _pdev: &'a platform::Device<Bound>,
+        _data: Pin<&'a Self::Data<'a>>,
+    ) -> Result {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// Runtime resume: power the device up and restore its state.
+    fn runtime_resume<'a>(
+        _pdev: &'a platform::Device<Bound>,
+        _data: Pin<&'a Self::Data<'a>>,
+    ) -> Result {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// System sleep: suspend (also used for freeze and poweroff).
+    fn suspend<'a>(_pdev: &'a platform::Device<Bound>, _data: Pin<&'a Self::Data<'a>>) -> Result {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// System sleep: resume (also used for thaw and restore).
+    fn resume<'a>(_pdev: &'a platform::Device<Bound>, _data: Pin<&'a Self::Data<'a>>) -> Result {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+}
+
+/// Registers a platform driver like [`platform::Adapter`] does, with the `dev_pm_ops` of
+/// [`PlatformPmOps`] installed.
+pub struct PlatformAdapter<T>(PhantomData<T>);
+
+// SAFETY: Same layout as `platform::Adapter<T>`: a `struct platform_driver` embedding a
+// `struct device_driver` at `DEVICE_DRIVER_OFFSET`, with `T::Data` as private data.
+unsafe impl<T: PlatformPmOps> driver::DriverLayout for PlatformAdapter<T> {
+    type DriverType = bindings::platform_driver;
+    type DriverData<'bound> = T::Data<'bound>;
+    const DEVICE_DRIVER_OFFSET: usize = core::mem::offset_of!(bindings::platform_driver, driver);
+}
+
+// SAFETY: Delegates to `platform::Adapter<T>`, which upholds the contract, after setting the
+// `pm` field that it leaves alone.
+unsafe impl<T: PlatformPmOps> driver::RegistrationOps for PlatformAdapter<T> {
+    unsafe fn register(
+        pdrv: &Opaque<Self::DriverType>,
+        name: &'static CStr,
+        module: &'static ThisModule,
+    ) -> Result {
+        // SAFETY: `pdrv` is valid and not registered yet; `PM_OPS` is promoted to a static.
+        unsafe { (*pdrv.get()).driver.pm = &Self::PM_OPS };
+        // SAFETY: Forwarded from our caller, who upholds the same contract.
+        unsafe { <platform::Adapter<T> as driver::RegistrationOps>::register(pdrv, name, module) }
+    }
+
+    unsafe fn unregister(pdrv: &Opaque<Self::DriverType>) {
+        // SAFETY: Forwarded from our caller, who upholds the same contract.
+        unsafe { <platform::Adapter<T> as driver::RegistrationOps>::unregister(pdrv) }
+    }
+}
+
+impl<T: PlatformPmOps> PlatformAdapter<T> {
+    const PM_OPS: bindings::dev_pm_ops = {
+        let mut ops: bindings::dev_pm_ops = pin_init::zeroed();
+        if T::HAS_RUNTIME_SUSPEND {
+            ops.runtime_suspend = Some(Self::runtime_suspend);
+        }
+        if T::HAS_RUNTIME_RESUME {
+            ops.runtime_resume = Some(Self::runtime_resume);
+        }
+        if T::HAS_SUSPEND {
+            ops.suspend = Some(Self::suspend);
+            ops.freeze = Some(Self::suspend);
+            ops.poweroff = Some(Self::suspend);
+        }
+        if T::HAS_RESUME {
+            ops.resume = Some(Self::resume);
+            ops.thaw = Some(Self::resume);
+            ops.restore = Some(Self::resume);
+        }
+        ops
+    };
+
+    /// Calls `f` with the platform device and private data behind `dev`, or fails with `EBUSY`
+    /// if the device has no private data.
+    ///
+    /// # Safety
+    ///
+    /// `dev` must be the device of a platform device bound to this driver, as the PM core
+    /// passes it to the driver's callbacks.
+    unsafe fn with_data(
+        dev: *mut bindings::device,
+        f: impl for<'a> FnOnce(&'a platform::Device<Bound>, Pin<&'a T::Data<'a>>) -> Result,
+    ) -> c_int {
+        // SAFETY: `dev` is a valid device (caller's guarantee).
+        if unsafe { bindings::dev_get_drvdata(dev) }.is_null() {
+            return EBUSY.to_errno();
+        }
+        // SAFETY: The PM core calls the driver's callbacks only for a device bound to it, whose
+        // private data (checked above) was set by a successful probe and stays until unbind,
+        // during which the PM core holds the device active.
+        let data = unsafe {
+            (*dev.cast::<device::Device<device::BoundInternal>>()).drvdata_borrow::<T::Data<'_>>()
+        };
+        // SAFETY: `dev` is embedded in a platform device (caller's guarantee), bound as above;
+        // `platform::Device` is a transparent wrapper of `struct platform_device`.
+        let pdev = unsafe {
+            &*container_of!(dev, bindings::platform_device, dev).cast::<platform::Device<Bound>>()
+        };
+        from_result(|| f(pdev, data).map(|()| 0))
+    }
+
+    unsafe extern "C" fn runtime_suspend(dev: *mut bindings::device) -> c_int {
+        // SAFETY: The PM core calls this for a device of this driver.
+        unsafe { Self::with_data(dev, |pdev, data| T::runtime_suspend(pdev, data)) }
+    }
+
+    unsafe extern "C" fn runtime_resume(dev: *mut bindings::device) -> c_int {
+        // SAFETY: The PM core calls this for a device of this driver.
+        unsafe { Self::with_data(dev, |pdev, data| T::runtime_resume(pdev, data)) }
+    }
+
+    unsafe extern "C" fn suspend(dev: *mut bindings::device) -> c_int {
+        // SAFETY: The PM core calls this for a device of this driver.
+        unsafe { Self::with_data(dev, |pdev, data| T::suspend(pdev, data)) }
+    }
+
+    unsafe extern "C" fn resume(dev: *mut bindings::device) -> c_int {
+        // SAFETY: The PM core calls this for a device of this driver.
+        unsafe { Self::with_data(dev, |pdev, data| T::resume(pdev, data)) }
+    }
+}
+
+/// Declares a kernel module that exposes a single platform driver with PM callbacks
+/// ([`PlatformPmOps`]).
+///
+/// # Examples
+///
+/// ```ignore
+/// kernel::module_platform_driver_pm! {
+///     type: MyDriver,
+///     name: "Module name",
+///     authors: ["Author name"],
+///     description: "Description",
+///     license: "GPL v2",
+/// }
+/// ```
+#[macro_export]
+macro_rules! module_platform_driver_pm {
+    ($($f:tt)*) => {
+        $crate::module_driver!(<T>, $crate::pm::PlatformAdapter<T>, { $($f)* });
+    };
+}
