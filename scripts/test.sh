@@ -65,4 +65,13 @@ FLASH=$FLASH KUNIT_CASE=1 "$TOP/qemu/run-cases.sh" c-driver spi-sifive \
 echo "== boot: same flash image again"
 FLASH=$FLASH "$TOP/qemu/run-cases.sh" c-driver-reboot spi-sifive flash-persist-read || true
 
+echo "== boot: our Rust driver spi_sifive_rs"
+FLASH=$logs/rs-driver.flash
+head -c $((32 << 20)) /dev/zero | tr '\0' '\377' >"$FLASH"
+FLASH=$FLASH "$TOP/qemu/run-cases.sh" rs-driver spi_sifive_rs \
+	flash-probe flash-rw-1mib flash-erase spidev-jedec spidev-rx-tx-only spidev-modes \
+	spidev-idle-kthread runtime-pm reload-cycles flash-persist-write || true
+echo "== boot: same flash image again"
+FLASH=$FLASH "$TOP/qemu/run-cases.sh" rs-driver-reboot spi_sifive_rs flash-persist-read || true
+
 summary

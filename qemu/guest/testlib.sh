@@ -40,10 +40,10 @@ fail() {
 
 # Waits up to $2 seconds (default 10) for path $1 to exist.
 wait_for() {
-	i=0
+	local tries=0
 	while [ ! -e "$1" ]; do
-		i=$((i + 1))
-		[ "$i" -gt $((${2:-10} * 10)) ] && return 1
+		tries=$((tries + 1))
+		[ "$tries" -gt $((${2:-10} * 10)) ] && return 1
 		sleep 0.1
 	done
 }
@@ -58,9 +58,47 @@ run() {
 SPI_DRIVER_MODULE=$(cat /etc/driver 2>/dev/null || echo spi_sifive_rs)
 SPI_CTRL_DEV=/sys/bus/platform/devices/10040000.spi
 
+# The SPI bus name (spiN) of the flash's controller.
+spi_bus() {
+	ls "$SPI_CTRL_DEV/spi_master" 2>/dev/null
+}
+
+# The driver name the selected module registers.
+spi_driver_name() {
+	case $SPI_DRIVER_MODULE in
+	spi-sifive) echo sifive_spi ;;
+	*) echo "$SPI_DRIVER_MODULE" ;;
+	esac
+}
+
+# Binds spidev to the flash's chip select in place of spi-nor.
+spidev_on() {
+	local d
+	d=/sys/bus/spi/devices/$(spi_bus).0
+	[ -e "$d/driver" ] && echo "$(basename "$d")" >"$d/driver/unbind"
+	echo spidev >"$d/driver_override"
+	echo "$(basename "$d")" >/sys/bus/spi/drivers/spidev/bind
+	SPIDEV=/dev/spidev$(spi_bus | tr -dc 0-9).0
+	wait_for "$SPIDEV" 5 || fail "$SPIDEV did not appear"
+}
+
+# Gives the flash back to spi-nor.
+spidev_off() {
+	local d
+	d=/sys/bus/spi/devices/$(spi_bus).0
+	[ -e "$d/driver" ] && echo "$(basename "$d")" >"$d/driver/unbind"
+	echo >"$d/driver_override"
+	echo "$(basename "$d")" >/sys/bus/spi/drivers/spi-nor/bind
+	wait_for /dev/mtd0 5 || fail "/dev/mtd0 did not come back after spidev"
+}
+
 # Loads the selected SPI controller driver and waits for the flash.
 load_spi_driver() {
 	grep -q "^$(echo "$SPI_DRIVER_MODULE" | tr - _) " /proc/modules ||
 		run insmod "/modules/$SPI_DRIVER_MODULE.ko"
+	# A previous case may have failed with spidev still on the flash.
+	if grep -q spidev "/sys/bus/spi/devices/$(spi_bus).0/driver_override" 2>/dev/null; then
+		spidev_off
+	fi
 	wait_for /dev/mtd0 10 || fail "/dev/mtd0 did not appear after loading $SPI_DRIVER_MODULE"
 }

@@ -8,3 +8,4 @@ ktap "# flash JEDEC id: $id"
 grep mtd0 /proc/mtd || fail "mtd0 not in /proc/mtd"
 drv=$(basename "$(readlink "$SPI_CTRL_DEV/driver")")
 echo "controller driver: $drv"
+[ "$drv" = "$(spi_driver_name)" ] || fail "10040000.spi bound to '$drv', want '$(spi_driver_name)'"
