@@ -53,8 +53,9 @@ impl spi::ControllerOps for SifiveSpi {
     }
 
     fn handle_irq(ctlr: &spi::Controller<Self>, parent: &Device<Bound>) -> IrqReturn {
+        let lose = module_parameters::debug_lose_irq.value();
         match ctlr.data().iomem.access(parent) {
-            Ok(io) if hw::handle_irq(io, ctlr) => IrqReturn::Handled,
+            Ok(io) if hw::handle_irq(io, ctlr, lose) => IrqReturn::Handled,
             _ => IrqReturn::None,
         }
     }
@@ -159,6 +160,12 @@ fn probe(pdev: &platform::Device<Core<'_>>) -> Result<SifiveSpiDevice> {
     let irq_num = irq.irq();
     let ctlr = ctlr.register_with_irq(irq, irq::Flags::TRIGGER_NONE)?;
     let must_tx = if flags != 0 { ", MUST_TX" } else { "" };
+    if module_parameters::debug_lose_irq.value() {
+        dev_warn!(
+            dev,
+            "test knob debug_lose_irq: the first interrupt will be lost\n"
+        );
+    }
     dev_info!(
         dev,
         "registered: irq {}, {} chip select(s), fifo depth {}, clock {} Hz{}\n",
@@ -210,6 +217,10 @@ kernel::module_platform_driver_pm! {
         must_tx: bool {
             default: false,
             description: "Benchmark only: set SPI_CONTROLLER_MUST_TX, so the core allocates a dummy tx buffer for every rx-only message",
+        },
+        debug_lose_irq: bool {
+            default: false,
+            description: "Test only: drop the completion of the first interrupt, to exercise the transfer timeout",
         },
     },
 }

@@ -70,7 +70,8 @@ FLASH=$logs/rs-driver.flash
 head -c $((32 << 20)) /dev/zero | tr '\0' '\377' >"$FLASH"
 FLASH=$FLASH "$TOP/qemu/run-cases.sh" rs-driver spi_sifive_rs \
 	flash-probe flash-rw-1mib flash-erase spidev-jedec spidev-rx-tx-only spidev-modes \
-	spidev-idle-kthread runtime-pm reload-cycles flash-persist-write || true
+	spidev-irq-path spidev-idle-kthread runtime-pm lost-irq-timeout reload-cycles \
+	flash-persist-write unbind-during-io || true
 echo "== boot: same flash image again"
 FLASH=$FLASH "$TOP/qemu/run-cases.sh" rs-driver-reboot spi_sifive_rs flash-persist-read || true
 

@@ -13,6 +13,9 @@
  *   spitool speed   DEV HZ       set max speed; prints the errno name
  *   spitool burst   DEV N [LEN]  N READ ID messages of LEN bytes (default 4)
  *
+ * SPI_HZ in the environment sets every transfer's clock rate (spidev forgets
+ * a rate set with "speed" when the last file descriptor is closed).
+ *
  * Exit 0 ok, 1 wrong data, 2 error (with errno and message).
  */
 #include <errno.h>
@@ -38,8 +41,14 @@ static int fail(const char *what)
 	return 2;
 }
 
+static uint32_t speed_hz;
+
 static int message(int fd, struct spi_ioc_transfer *xfers, int n)
 {
+	int i;
+
+	for (i = 0; i < n; i++)
+		xfers[i].speed_hz = speed_hz;
 	return ioctl(fd, SPI_IOC_MESSAGE(n), xfers) < 0 ? -1 : 0;
 }
 
@@ -170,6 +179,8 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	cmd = argv[1];
+	if (getenv("SPI_HZ"))
+		speed_hz = strtoul(getenv("SPI_HZ"), NULL, 0);
 	fd = open(argv[2], O_RDWR);
 	if (fd < 0)
 		return fail(argv[2]);

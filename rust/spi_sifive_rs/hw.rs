@@ -58,6 +58,12 @@ pub(crate) struct SifiveSpi {
     shadow: SpinLock<Shadow>,
     /// Whether a lost transfer was logged already.
     timeout_logged: AtomicFlag,
+    /// Whether the test knob `debug_lose_irq` has dropped its interrupt.
+    irq_lost: AtomicFlag,
+    /// The IP bits the current wait is for, 0 when nobody waits. The interrupt line can fire
+    /// again after the handler disabled it (the level is sampled late), so only a pending
+    /// awaited condition completes a wait: a stray completion would end the next wait early.
+    irq_awaited: Atomic<u32>,
 }
 
 impl SifiveSpi {
@@ -74,6 +80,8 @@ impl SifiveSpi {
             fifo_depth,
             shadow <- kernel::new_spinlock!(Shadow::default()),
             timeout_logged: AtomicFlag::new(false),
+            irq_lost: AtomicFlag::new(false),
+            irq_awaited: Atomic::new(0),
         })
     }
 
@@ -337,11 +345,13 @@ impl Engine<'_> {
             )
             .map(|_| ());
         }
+        self.ctlr.data().irq_awaited.store(want, Relaxed);
         self.io.write_reg(cond);
         let timeout = Delta::from_nanos(2 * wire.as_nanos() + IRQ_SLACK.as_nanos());
         let result = self.ctlr.wait_transfer_done(timeout);
         if result.is_err() {
             self.io.write_reg(IE::zeroed());
+            self.ctlr.data().irq_awaited.store(0, Relaxed);
             self.ctlr.synchronize_irq();
         }
         result
@@ -358,14 +368,26 @@ impl Engine<'_> {
     }
 }
 
-/// Handles the controller's interrupt: the awaited FIFO condition is reached.
-pub(crate) fn handle_irq(io: Regs<'_>, ctlr: &spi::Controller<SifiveSpi>) -> bool {
-    let ip = io.read(IP);
-    if !(ip.txwm() || ip.rxwm()) {
+/// Handles the controller's interrupt: completes the current wait if its condition is pending.
+///
+/// With `lose_first` (a test knob), the first interrupt's completion is dropped, as if the
+/// interrupt had been lost, so the waiter's timeout path runs.
+pub(crate) fn handle_irq(
+    io: Regs<'_>,
+    ctlr: &spi::Controller<SifiveSpi>,
+    lose_first: bool,
+) -> bool {
+    let hw = ctlr.data();
+    let awaited = hw.irq_awaited.load(Relaxed);
+    if awaited == 0 || io.read(IP).into_raw() & awaited == 0 {
         return false;
     }
+    hw.irq_awaited.store(0, Relaxed);
     // Disable until the next wait: the watermark conditions are level-triggered.
     io.write_reg(IE::zeroed());
+    if lose_first && !hw.irq_lost.xchg(true, Relaxed) {
+        return true;
+    }
     ctlr.finalize_current_transfer();
     true
 }

@@ -10,7 +10,10 @@ use crate::{
     error::{from_result, to_result, VTABLE_DEFAULT_ERROR},
     irq::{self, IrqRequest, IrqReturn},
     prelude::*,
-    sync::aref::{ARef, AlwaysRefCounted},
+    sync::{
+        aref::{ARef, AlwaysRefCounted},
+        atomic::{AtomicFlag, Relaxed},
+    },
     time::{msecs_to_jiffies, Delta},
     types::Opaque,
 };
@@ -34,8 +37,10 @@ pub enum TransferStatus {
 /// [`ControllerOps::transfer_one`] is required; an operation the driver does not implement is
 /// `NULL` in the C `struct spi_controller`, and the SPI core then skips it.
 ///
-/// Callbacks that run while the controller is registered get the parent device as
-/// `&Device<Bound>`, which gives access to device-managed resources such as the registers.
+/// Callbacks that reach the hardware get the parent device as `&Device<Bound>`, which gives
+/// access to device-managed resources such as the registers. They are only made while the
+/// controller is registered: a client may still call `spi_sync()` on a controller being
+/// unregistered, and such late messages fail with `ESHUTDOWN` without reaching the driver.
 #[vtable]
 pub trait ControllerOps: Send + Sync + Sized + 'static {
     /// Performs one transfer of the current message, with chip select already asserted.
@@ -130,6 +135,10 @@ struct Inner<T> {
     /// The interrupt requested by [`UnregisteredController::register_with_irq`]; written only
     /// before the controller is registered.
     irq: Option<u32>,
+    /// Whether the controller is registered. Set before registration; cleared under the
+    /// core's `io_mutex` (held around every callback that gets a bound device) when the
+    /// registration is dropped, before the parent's resources are released.
+    registered: AtomicFlag,
     data: T,
 }
 
@@ -239,6 +248,11 @@ impl<T: ControllerOps> Controller<T> {
         unsafe { bindings::spi_controller_rearm_xfer_completion(self.as_raw()) };
     }
 
+    fn registered(&self) -> &AtomicFlag {
+        // SAFETY: By the type invariant the private area holds an initialized `Inner<T>`.
+        unsafe { &(*self.inner()).registered }
+    }
+
     fn irq(&self) -> Option<u32> {
         // SAFETY: By the type invariant the private area holds `Inner<T>`; `irq` is only
         // written before the controller is registered.
@@ -291,6 +305,7 @@ impl<T: ControllerOps> Controller<T> {
             let c = raw.as_ptr();
             (&raw mut (*inner).core_release).write((*c).dev.release);
             (&raw mut (*inner).irq).write(None);
+            (&raw mut (*inner).registered).write(AtomicFlag::new(false));
             (*c).dev.release = Some(Adapter::<T>::release);
             Adapter::<T>::install_ops(c);
         }
@@ -429,8 +444,11 @@ impl<T: ControllerOps> UnregisteredController<'_, T> {
 
     fn finish(self) -> Result<ARef<Controller<T>>> {
         let raw = self.ctlr.as_raw();
+        // Target devices are probed, and do I/O, during registration.
+        self.ctlr.registered().store(true, Relaxed);
         // SAFETY: `raw` is a valid, fully set up controller.
         if let Err(e) = to_result(unsafe { bindings::spi_register_controller(raw) }) {
+            self.ctlr.registered().store(false, Relaxed);
             if let Some(irq) = self.irq {
                 // SAFETY: Requested above with `raw` as its data.
                 unsafe { bindings::free_irq(irq, raw.cast()) };
@@ -463,10 +481,16 @@ struct Registration<T: ControllerOps> {
 impl<T: ControllerOps> Drop for Registration<T> {
     fn drop(&mut self) {
         let raw = self.ctlr.as_raw();
-        // SAFETY: The controller was registered by `finish`. Unregistering waits for the
-        // message in flight and removes the target devices; afterwards the core makes no more
-        // transfer callbacks.
+        // SAFETY: The controller was registered by `finish`. This removes the target devices,
+        // but a client that still holds one may go on calling `spi_sync()`.
         unsafe { bindings::spi_unregister_controller(raw) };
+        // Fence the driver off: every callback that gets a bound device runs under `io_mutex`,
+        // so once this is done none is running and none will reach the driver again.
+        // SAFETY: `io_mutex` was initialized by the core when the controller was allocated.
+        unsafe { bindings::mutex_lock(&raw mut (*raw).io_mutex) };
+        self.ctlr.registered().store(false, Relaxed);
+        // SAFETY: Locked just above.
+        unsafe { bindings::mutex_unlock(&raw mut (*raw).io_mutex) };
         if let Some(irq) = self.irq {
             // SAFETY: Requested in `register_with_irq` with `raw` as its data.
             unsafe { bindings::free_irq(irq, raw.cast()) };
@@ -534,18 +558,25 @@ impl<T: ControllerOps> Adapter<T> {
         }
     }
 
+    /// The controller and its bound parent, or `None` once the controller is unregistered.
+    ///
     /// # Safety
     ///
-    /// `c` must be a registered controller of `T`.
+    /// `c` must be a controller of `T`, and the caller must hold its `io_mutex` (as the core
+    /// does around these callbacks) or be its interrupt handler.
     unsafe fn ctlr<'a>(
         c: *mut bindings::spi_controller,
-    ) -> (&'a Controller<T>, &'a device::Device<Bound>) {
+    ) -> Option<(&'a Controller<T>, &'a device::Device<Bound>)> {
         // SAFETY: The caller guarantees `c` is a controller of `T`.
         let ctlr = unsafe { Controller::<T>::from_raw(c) };
-        // SAFETY: While the controller is registered its parent is bound: the registration is
-        // dropped (unregistering it) when the parent is unbound.
+        if !ctlr.registered().load(Relaxed) {
+            return None;
+        }
+        // SAFETY: `registered` is cleared under `io_mutex`, which the caller holds, before the
+        // parent is unbound and its resources released; the interrupt is freed after that and
+        // before the resources too. So the parent is bound for as long as the caller runs.
         let parent = unsafe { ctlr.bound_parent() };
-        (ctlr, parent)
+        Some((ctlr, parent))
     }
 
     unsafe extern "C" fn transfer_one(
@@ -553,17 +584,13 @@ impl<T: ControllerOps> Adapter<T> {
         spi: *mut bindings::spi_device,
         xfer: *mut bindings::spi_transfer,
     ) -> c_int {
-        // SAFETY: The core calls this for a registered controller of ours, with a valid device
-        // and a transfer that is ours until we return (or finalize it).
-        let (ctlr, parent, spi, xfer) = unsafe {
-            let (ctlr, parent) = Self::ctlr(c);
-            (
-                ctlr,
-                parent,
-                Device::from_raw(spi),
-                Transfer::from_raw(xfer),
-            )
+        // SAFETY: The core calls this under `io_mutex` for a controller of ours.
+        let Some((ctlr, parent)) = (unsafe { Self::ctlr(c) }) else {
+            return ESHUTDOWN.to_errno();
         };
+        // SAFETY: The core passes a valid device and a transfer that is ours until we return
+        // (or finalize it).
+        let (spi, xfer) = unsafe { (Device::from_raw(spi), Transfer::from_raw(xfer)) };
         match T::transfer_one(ctlr, spi, xfer, parent) {
             Ok(TransferStatus::Done) => 0,
             Ok(TransferStatus::InProgress) => 1,
@@ -572,11 +599,13 @@ impl<T: ControllerOps> Adapter<T> {
     }
 
     unsafe extern "C" fn set_cs(spi: *mut bindings::spi_device, high: bool) {
-        // SAFETY: The core calls this with a valid device of a registered controller of ours.
-        let (ctlr, parent, spi) = unsafe {
-            let (ctlr, parent) = Self::ctlr((*spi).controller);
-            (ctlr, parent, Device::from_raw(spi))
+        // SAFETY: The core calls this under `io_mutex` with a valid device of a controller of
+        // ours.
+        let Some((ctlr, parent)) = (unsafe { Self::ctlr((*spi).controller) }) else {
+            return;
         };
+        // SAFETY: As above.
+        let spi = unsafe { Device::from_raw(spi) };
         T::set_cs(ctlr, spi, high, parent);
     }
 
@@ -607,11 +636,12 @@ impl<T: ControllerOps> Adapter<T> {
         c: *mut bindings::spi_controller,
         msg: *mut bindings::spi_message,
     ) -> c_int {
-        // SAFETY: The core calls this for a registered controller of ours with a valid message.
-        let (ctlr, parent, msg) = unsafe {
-            let (ctlr, parent) = Self::ctlr(c);
-            (ctlr, parent, Message::from_raw(msg))
+        // SAFETY: The core calls this under `io_mutex` for a controller of ours.
+        let Some((ctlr, parent)) = (unsafe { Self::ctlr(c) }) else {
+            return ESHUTDOWN.to_errno();
         };
+        // SAFETY: The core passes a valid message.
+        let msg = unsafe { Message::from_raw(msg) };
         from_result(|| T::prepare_message(ctlr, msg, parent).map(|()| 0))
     }
 
@@ -620,22 +650,27 @@ impl<T: ControllerOps> Adapter<T> {
         msg: *mut bindings::spi_message,
     ) -> c_int {
         // SAFETY: As in `prepare_message`.
-        let (ctlr, parent, msg) = unsafe {
-            let (ctlr, parent) = Self::ctlr(c);
-            (ctlr, parent, Message::from_raw(msg))
+        let Some((ctlr, parent)) = (unsafe { Self::ctlr(c) }) else {
+            return ESHUTDOWN.to_errno();
         };
+        // SAFETY: The core passes a valid message.
+        let msg = unsafe { Message::from_raw(msg) };
         from_result(|| T::unprepare_message(ctlr, msg, parent).map(|()| 0))
     }
 
     unsafe extern "C" fn prepare_transfer_hardware(c: *mut bindings::spi_controller) -> c_int {
-        // SAFETY: The core calls this for a registered controller of ours.
-        let (ctlr, parent) = unsafe { Self::ctlr(c) };
+        // SAFETY: The core calls this under `io_mutex` for a controller of ours.
+        let Some((ctlr, parent)) = (unsafe { Self::ctlr(c) }) else {
+            return ESHUTDOWN.to_errno();
+        };
         from_result(|| T::prepare_transfer_hardware(ctlr, parent).map(|()| 0))
     }
 
     unsafe extern "C" fn unprepare_transfer_hardware(c: *mut bindings::spi_controller) -> c_int {
-        // SAFETY: The core calls this for a registered controller of ours.
-        let (ctlr, parent) = unsafe { Self::ctlr(c) };
+        // SAFETY: The core calls this under `io_mutex` for a controller of ours.
+        let Some((ctlr, parent)) = (unsafe { Self::ctlr(c) }) else {
+            return 0;
+        };
         from_result(|| T::unprepare_transfer_hardware(ctlr, parent).map(|()| 0))
     }
 
@@ -644,17 +679,20 @@ impl<T: ControllerOps> Adapter<T> {
         msg: *mut bindings::spi_message,
     ) {
         // SAFETY: As in `prepare_message`.
-        let (ctlr, parent, msg) = unsafe {
-            let (ctlr, parent) = Self::ctlr(c);
-            (ctlr, parent, Message::from_raw(msg))
+        let Some((ctlr, parent)) = (unsafe { Self::ctlr(c) }) else {
+            return;
         };
+        // SAFETY: The core passes a valid message.
+        let msg = unsafe { Message::from_raw(msg) };
         T::handle_err(ctlr, msg, parent);
     }
 
     unsafe extern "C" fn irq_handler(_irq: c_int, data: *mut c_void) -> bindings::irqreturn_t {
-        // SAFETY: `data` is the controller given to `request_irq`; the interrupt is freed only
-        // after the controller is unregistered, which happens before the parent is unbound.
-        let (ctlr, parent) = unsafe { Self::ctlr(data.cast()) };
+        // SAFETY: `data` is the controller given to `request_irq`, which stays valid until
+        // after `free_irq`.
+        let Some((ctlr, parent)) = (unsafe { Self::ctlr(data.cast()) }) else {
+            return bindings::irqreturn_t(IrqReturn::None as c_uint);
+        };
         bindings::irqreturn_t(T::handle_irq(ctlr, parent) as c_uint)
     }
 }
