@@ -12,7 +12,7 @@
 #   DRIVER=spi_sifive_rs|spi-sifive (run/shell: which driver binds the flash).
 
 SHELL := /bin/bash
-DRIVER ?= spi-sifive
+DRIVER ?= spi_sifive_rs
 export CACHE EXTRA_CONFIG VARIANT
 
 ifneq ($(filter-out spi_sifive_rs spi-sifive,$(DRIVER)),)

@@ -14,6 +14,10 @@ flash=$TOP/build/flash.img
 if [ ! -f "$flash" ]; then
 	head -c $((32 << 20)) /dev/zero | tr '\0' '\377' >"$flash"
 fi
+# The guest has no clock: tell it the host's date for the demo's message.
+export INITRAMFS_EXTRA=$logs/run-extra
+mkdir -p "$INITRAMFS_EXTRA"
+date -u '+%Y-%m-%d %H:%M:%S UTC' >"$INITRAMFS_EXTRA/host-date"
 "$TOP/qemu/mkinitramfs.sh" "$logs/run.cpio.gz" "$kbuild" "$driver" demo
 "$TOP/scripts/build-dtb.sh" sifive-u "$logs/run.dtb"
 if [ "${INTERACTIVE:-0}" = 1 ]; then

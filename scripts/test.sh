@@ -49,6 +49,7 @@ if ! host_case build "$TOP/scripts/build.sh"; then
 	exit 1
 fi
 host_case clippy "$TOP/scripts/build-module.sh" "$TOP/build/kernel" "$CACHE/module-clippy" CLIPPY=1 || true
+host_case clippy-kernel-crate "$TOP/scripts/clippy-kernel-additions.sh" || true
 
 export KBUILD
 KBUILD=$(readlink -f "$TOP/build/kernel")

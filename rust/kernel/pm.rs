@@ -184,21 +184,33 @@ impl<T: PlatformPmOps> PlatformAdapter<T> {
         from_result(|| f(pdev, data).map(|()| 0))
     }
 
+    /// # Safety
+    ///
+    /// Only called by the PM core, as a callback of this driver, with a valid device.
     unsafe extern "C" fn runtime_suspend(dev: *mut bindings::device) -> c_int {
         // SAFETY: The PM core calls this for a device of this driver.
         unsafe { Self::with_data(dev, |pdev, data| T::runtime_suspend(pdev, data)) }
     }
 
+    /// # Safety
+    ///
+    /// Only called by the PM core, as a callback of this driver, with a valid device.
     unsafe extern "C" fn runtime_resume(dev: *mut bindings::device) -> c_int {
         // SAFETY: The PM core calls this for a device of this driver.
         unsafe { Self::with_data(dev, |pdev, data| T::runtime_resume(pdev, data)) }
     }
 
+    /// # Safety
+    ///
+    /// Only called by the PM core, as a callback of this driver, with a valid device.
     unsafe extern "C" fn suspend(dev: *mut bindings::device) -> c_int {
         // SAFETY: The PM core calls this for a device of this driver.
         unsafe { Self::with_data(dev, |pdev, data| T::suspend(pdev, data)) }
     }
 
+    /// # Safety
+    ///
+    /// Only called by the PM core, as a callback of this driver, with a valid device.
     unsafe extern "C" fn resume(dev: *mut bindings::device) -> c_int {
         // SAFETY: The PM core calls this for a device of this driver.
         unsafe { Self::with_data(dev, |pdev, data| T::resume(pdev, data)) }

@@ -579,6 +579,9 @@ impl<T: ControllerOps> Adapter<T> {
         Some((ctlr, parent))
     }
 
+    /// # Safety
+    ///
+    /// Only called by the SPI core, as a callback of a controller allocated by [`Controller::new`] for `T`, with pointers to live objects.
     unsafe extern "C" fn transfer_one(
         c: *mut bindings::spi_controller,
         spi: *mut bindings::spi_device,
@@ -598,6 +601,9 @@ impl<T: ControllerOps> Adapter<T> {
         }
     }
 
+    /// # Safety
+    ///
+    /// Only called by the SPI core, as a callback of a controller allocated by [`Controller::new`] for `T`, with pointers to live objects.
     unsafe extern "C" fn set_cs(spi: *mut bindings::spi_device, high: bool) {
         // SAFETY: The core calls this under `io_mutex` with a valid device of a controller of
         // ours.
@@ -609,6 +615,9 @@ impl<T: ControllerOps> Adapter<T> {
         T::set_cs(ctlr, spi, high, parent);
     }
 
+    /// # Safety
+    ///
+    /// Only called by the SPI core, as a callback of a controller allocated by [`Controller::new`] for `T`, with pointers to live objects.
     unsafe extern "C" fn setup(spi: *mut bindings::spi_device) -> c_int {
         // SAFETY: The core calls this with a valid device whose controller (ours) it holds a
         // reference to.
@@ -621,6 +630,9 @@ impl<T: ControllerOps> Adapter<T> {
         from_result(|| T::setup(ctlr, spi).map(|()| 0))
     }
 
+    /// # Safety
+    ///
+    /// Only called by the SPI core, as a callback of a controller allocated by [`Controller::new`] for `T`, with pointers to live objects.
     unsafe extern "C" fn cleanup(spi: *mut bindings::spi_device) {
         // SAFETY: As in `setup`.
         let (ctlr, spi) = unsafe {
@@ -632,6 +644,9 @@ impl<T: ControllerOps> Adapter<T> {
         T::cleanup(ctlr, spi);
     }
 
+    /// # Safety
+    ///
+    /// Only called by the SPI core, as a callback of a controller allocated by [`Controller::new`] for `T`, with pointers to live objects.
     unsafe extern "C" fn prepare_message(
         c: *mut bindings::spi_controller,
         msg: *mut bindings::spi_message,
@@ -645,6 +660,9 @@ impl<T: ControllerOps> Adapter<T> {
         from_result(|| T::prepare_message(ctlr, msg, parent).map(|()| 0))
     }
 
+    /// # Safety
+    ///
+    /// Only called by the SPI core, as a callback of a controller allocated by [`Controller::new`] for `T`, with pointers to live objects.
     unsafe extern "C" fn unprepare_message(
         c: *mut bindings::spi_controller,
         msg: *mut bindings::spi_message,
@@ -658,6 +676,9 @@ impl<T: ControllerOps> Adapter<T> {
         from_result(|| T::unprepare_message(ctlr, msg, parent).map(|()| 0))
     }
 
+    /// # Safety
+    ///
+    /// Only called by the SPI core, as a callback of a controller allocated by [`Controller::new`] for `T`, with pointers to live objects.
     unsafe extern "C" fn prepare_transfer_hardware(c: *mut bindings::spi_controller) -> c_int {
         // SAFETY: The core calls this under `io_mutex` for a controller of ours.
         let Some((ctlr, parent)) = (unsafe { Self::ctlr(c) }) else {
@@ -666,6 +687,9 @@ impl<T: ControllerOps> Adapter<T> {
         from_result(|| T::prepare_transfer_hardware(ctlr, parent).map(|()| 0))
     }
 
+    /// # Safety
+    ///
+    /// Only called by the SPI core, as a callback of a controller allocated by [`Controller::new`] for `T`, with pointers to live objects.
     unsafe extern "C" fn unprepare_transfer_hardware(c: *mut bindings::spi_controller) -> c_int {
         // SAFETY: The core calls this under `io_mutex` for a controller of ours.
         let Some((ctlr, parent)) = (unsafe { Self::ctlr(c) }) else {
@@ -674,6 +698,9 @@ impl<T: ControllerOps> Adapter<T> {
         from_result(|| T::unprepare_transfer_hardware(ctlr, parent).map(|()| 0))
     }
 
+    /// # Safety
+    ///
+    /// Only called by the SPI core, as a callback of a controller allocated by [`Controller::new`] for `T`, with pointers to live objects.
     unsafe extern "C" fn handle_err(
         c: *mut bindings::spi_controller,
         msg: *mut bindings::spi_message,
@@ -687,6 +714,9 @@ impl<T: ControllerOps> Adapter<T> {
         T::handle_err(ctlr, msg, parent);
     }
 
+    /// # Safety
+    ///
+    /// Only called by the SPI core, as a callback of a controller allocated by [`Controller::new`] for `T`, with pointers to live objects.
     unsafe extern "C" fn irq_handler(_irq: c_int, data: *mut c_void) -> bindings::irqreturn_t {
         // SAFETY: `data` is the controller given to `request_irq`, which stays valid until
         // after `free_irq`.

@@ -5,7 +5,7 @@
 use kernel::prelude::*;
 
 #[kunit_tests(rust_spi)]
-mod tests {
+mod spi_kunit {
     use crate::spi::{
         bpw_mask,
         transfer::{classify, BufferKind},

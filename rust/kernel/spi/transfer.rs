@@ -133,19 +133,24 @@ impl Transfer {
         let raw = self.raw();
         let (tx, rx, len) = (raw.tx_buf.cast::<u8>(), raw.rx_buf.cast::<u8>(), self.len());
         let kind = classify(tx as usize, rx as usize, len).ok_or(EINVAL)?;
-        // SAFETY (for every arm): by the type invariant a non-NULL buffer is valid for `len`
-        // bytes while the controller works on the transfer, which `&mut self` bounds;
-        // `classify` guarantees that the shared and the mutable slice do not overlap, and that
-        // a buffer used both ways is handed out once, mutably.
+        // Each arm: by the type invariant a non-NULL buffer is valid for `len` bytes while the
+        // controller works on the transfer, which the borrow of `self` bounds; `classify`
+        // guarantees that a shared and a mutable slice never overlap, and that a buffer used
+        // both ways is handed out once, mutably.
         Ok(match kind {
             BufferKind::None => Buffers::None,
+            // SAFETY: See above: `tx` is non-NULL and valid for reads of `len` bytes.
             BufferKind::Tx => Buffers::Tx(unsafe { core::slice::from_raw_parts(tx, len) }),
+            // SAFETY: See above: `rx` is non-NULL and valid for writes of `len` bytes.
             BufferKind::Rx => Buffers::Rx(unsafe { core::slice::from_raw_parts_mut(rx, len) }),
             BufferKind::InPlace => {
+                // SAFETY: See above: `rx` (== `tx`) is valid for `len` bytes, handed out once.
                 Buffers::InPlace(unsafe { core::slice::from_raw_parts_mut(rx, len) })
             }
             BufferKind::Duplex => Buffers::Duplex {
+                // SAFETY: See above: `tx` is valid for reads and does not overlap `rx`.
                 tx: unsafe { core::slice::from_raw_parts(tx, len) },
+                // SAFETY: See above: `rx` is valid for writes and does not overlap `tx`.
                 rx: unsafe { core::slice::from_raw_parts_mut(rx, len) },
             },
         })
