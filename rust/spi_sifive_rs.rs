@@ -14,8 +14,7 @@
 use kernel::{
     clk::Clk,
     device::{Bound, Core, Device},
-    irq::{self, IrqReturn},
-    of, platform, pm,
+    irq, of, platform, pm,
     prelude::*,
     spi,
     sync::aref::ARef,
@@ -24,6 +23,8 @@ use kernel::{
 
 #[path = "spi_sifive_rs/hw.rs"]
 mod hw;
+#[path = "spi_sifive_rs/ops.rs"]
+mod ops;
 #[path = "spi_sifive_rs/regs.rs"]
 mod regs;
 
@@ -34,36 +35,25 @@ const DEFAULT_FIFO_DEPTH: u32 = 8;
 /// Idle time after which the controller's clock is gated.
 const AUTOSUSPEND_DELAY: Delta = Delta::from_millis(50);
 
-#[vtable]
-impl spi::ControllerOps for SifiveSpi {
-    fn transfer_one(
-        ctlr: &spi::Controller<Self>,
-        spi: &spi::Device,
-        xfer: &mut spi::Transfer,
-        parent: &Device<Bound>,
-    ) -> Result<spi::TransferStatus> {
-        ctlr.data().transfer(ctlr, parent, spi, xfer)?;
-        Ok(spi::TransferStatus::Done)
-    }
+/// The registered controller, in the variant chosen at load time.
+enum Registered {
+    Plain(ARef<spi::Controller<SifiveSpi<false>>>),
+    WithUnprepareHook(ARef<spi::Controller<SifiveSpi<true>>>),
+}
 
-    fn set_cs(ctlr: &spi::Controller<Self>, spi: &spi::Device, high: bool, parent: &Device<Bound>) {
-        // The core asks for a line level; CSDEF holds the polarity, so go back to "active".
-        let active = high == (spi.mode() & spi::mode::CS_HIGH != 0);
-        ctlr.data().set_cs(parent, spi, active);
-    }
-
-    fn handle_irq(ctlr: &spi::Controller<Self>, parent: &Device<Bound>) -> IrqReturn {
-        let lose = module_parameters::debug_lose_irq.value();
-        match ctlr.data().iomem.access(parent) {
-            Ok(io) if hw::handle_irq(io, ctlr, lose) => IrqReturn::Handled,
-            _ => IrqReturn::None,
+/// Evaluates `$body` with `$c` bound to the controller, whichever its variant.
+macro_rules! with_ctlr {
+    ($registered:expr, $c:ident => $body:expr) => {
+        match $registered {
+            Registered::Plain($c) => $body,
+            Registered::WithUnprepareHook($c) => $body,
         }
-    }
+    };
 }
 
 /// The driver's data for a bound platform device.
 struct SifiveSpiDevice {
-    ctlr: ARef<spi::Controller<SifiveSpi>>,
+    ctlr: Registered,
 }
 
 kernel::of_device_table!(
@@ -126,8 +116,25 @@ fn probe(pdev: &platform::Device<Core<'_>>) -> Result<SifiveSpiDevice> {
         .into_devres()?;
     let clk = Clk::get(dev, None)?;
     let irq = pdev.irq_by_index(0)?;
+    let depth = fifo_depth as usize;
+    let ctlr = if module_parameters::unprepare_hook.value() {
+        Registered::WithUnprepareHook(register(dev, SifiveSpi::new(iomem, clk, depth), irq)?)
+    } else {
+        Registered::Plain(register(dev, SifiveSpi::new(iomem, clk, depth), irq)?)
+    };
+    Ok(SifiveSpiDevice { ctlr })
+}
 
-    let mut ctlr = spi::Controller::new(dev, SifiveSpi::new(iomem, clk, fifo_depth as usize))?;
+/// Sets up and registers the controller with the hardware state `hw`.
+fn register<const U: bool>(
+    dev: &Device<Bound>,
+    hw: impl PinInit<SifiveSpi<U>, Error>,
+    irq: irq::IrqRequest<'_>,
+) -> Result<ARef<spi::Controller<SifiveSpi<U>>>>
+where
+    SifiveSpi<U>: spi::ControllerOps,
+{
+    let mut ctlr = spi::Controller::new(dev, hw)?;
     ctlr.data().clock_on()?;
     let num_cs = ctlr.data().probe_chip_selects(dev).inspect_err(|_| {
         dev_err!(dev, "could not detect any chip select line\n");
@@ -159,23 +166,32 @@ fn probe(pdev: &platform::Device<Core<'_>>) -> Result<SifiveSpiDevice> {
     pm::runtime::enable_autosuspend(dev, AUTOSUSPEND_DELAY)?;
     let irq_num = irq.irq();
     let ctlr = ctlr.register_with_irq(irq, irq::Flags::TRIGGER_NONE)?;
-    let must_tx = if flags != 0 { ", MUST_TX" } else { "" };
     if module_parameters::debug_lose_irq.value() {
         dev_warn!(
             dev,
-            "test knob debug_lose_irq: the first interrupt will be lost\n"
+            "test knob debug_lose_irq set: the first interrupt will be dropped\n"
         );
     }
+    let must_tx = if flags != 0 { ", MUST_TX" } else { "" };
+    let hook = if U { ", unprepare hook" } else { "" };
     dev_info!(
         dev,
-        "registered: irq {}, {} chip select(s), fifo depth {}, clock {} Hz{}\n",
+        "registered: irq {}, {} chip select(s), fifo depth {}, clock {} Hz{}{}\n",
         irq_num,
         num_cs,
-        fifo_depth,
+        fifo_depth_of(&ctlr),
         rate,
-        must_tx
+        must_tx,
+        hook
     );
-    Ok(SifiveSpiDevice { ctlr })
+    Ok(ctlr)
+}
+
+fn fifo_depth_of<const U: bool>(ctlr: &spi::Controller<SifiveSpi<U>>) -> usize
+where
+    SifiveSpi<U>: spi::ControllerOps,
+{
+    ctlr.data().fifo_depth()
 }
 
 #[vtable]
@@ -184,26 +200,28 @@ impl pm::PlatformPmOps for SifiveSpiDriver {
         pdev: &'a platform::Device<Bound>,
         data: Pin<&'a SifiveSpiDevice>,
     ) -> Result {
-        data.ctlr.data().power_down(pdev.as_ref())
+        with_ctlr!(&data.ctlr, c => c.data().power_down(pdev.as_ref()))
     }
 
     fn runtime_resume<'a>(
         pdev: &'a platform::Device<Bound>,
         data: Pin<&'a SifiveSpiDevice>,
     ) -> Result {
-        data.ctlr.data().power_up(pdev.as_ref())
+        with_ctlr!(&data.ctlr, c => c.data().power_up(pdev.as_ref()))
     }
 
     fn suspend<'a>(pdev: &'a platform::Device<Bound>, data: Pin<&'a SifiveSpiDevice>) -> Result {
-        data.ctlr.suspend()?;
-        pm::runtime::force_suspend(pdev.as_ref()).inspect_err(|_| {
-            let _ = data.ctlr.resume();
+        with_ctlr!(&data.ctlr, c => {
+            c.suspend()?;
+            pm::runtime::force_suspend(pdev.as_ref()).inspect_err(|_| {
+                let _ = c.resume();
+            })
         })
     }
 
     fn resume<'a>(pdev: &'a platform::Device<Bound>, data: Pin<&'a SifiveSpiDevice>) -> Result {
         pm::runtime::force_resume(pdev.as_ref())?;
-        data.ctlr.resume()
+        with_ctlr!(&data.ctlr, c => c.resume())
     }
 }
 
@@ -217,6 +235,10 @@ kernel::module_platform_driver_pm! {
         must_tx: bool {
             default: false,
             description: "Benchmark only: set SPI_CONTROLLER_MUST_TX, so the core allocates a dummy tx buffer for every rx-only message",
+        },
+        unprepare_hook: bool {
+            default: false,
+            description: "Benchmark only: add a (no-op) unprepare_transfer_hardware hook, to show what it costs",
         },
         debug_lose_irq: bool {
             default: false,

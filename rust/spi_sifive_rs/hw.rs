@@ -46,7 +46,7 @@ struct Shadow {
 
 /// The driver's controller data.
 #[pin_data(PinnedDrop)]
-pub(crate) struct SifiveSpi {
+pub(crate) struct SifiveSpi<const UNPREPARE_HOOK: bool> {
     pub(crate) iomem: DevresIoMem<{ regs::SIZE }>,
     clk: Clk,
     /// Whether `clk` is enabled by us (runtime PM state).
@@ -66,7 +66,10 @@ pub(crate) struct SifiveSpi {
     irq_awaited: Atomic<u32>,
 }
 
-impl SifiveSpi {
+impl<const U: bool> SifiveSpi<U>
+where
+    Self: spi::ControllerOps,
+{
     pub(crate) fn new(
         iomem: DevresIoMem<{ regs::SIZE }>,
         clk: Clk,
@@ -150,6 +153,11 @@ impl SifiveSpi {
         Ok((u32::BITS - bits.leading_zeros()) as u16)
     }
 
+    /// Depth of the FIFOs, in frames.
+    pub(crate) fn fifo_depth(&self) -> usize {
+        self.fifo_depth
+    }
+
     /// Input clock rate in Hz.
     pub(crate) fn rate(&self) -> u32 {
         self.rate.load(Relaxed)
@@ -197,7 +205,7 @@ impl SifiveSpi {
     /// Runs one transfer to completion.
     pub(crate) fn transfer(
         &self,
-        ctlr: &spi::Controller<SifiveSpi>,
+        ctlr: &spi::Controller<Self>,
         dev: &Device<Bound>,
         spi: &spi::Device,
         xfer: &mut spi::Transfer,
@@ -281,7 +289,7 @@ impl SifiveSpi {
 }
 
 #[pinned_drop]
-impl PinnedDrop for SifiveSpi {
+impl<const U: bool> PinnedDrop for SifiveSpi<U> {
     fn drop(self: Pin<&mut Self>) {
         if self.clk_on.load(Relaxed) {
             self.clk.disable_unprepare();
@@ -293,14 +301,20 @@ impl PinnedDrop for SifiveSpi {
 pub(crate) const MAX_DEPTH: usize = 8;
 
 /// Moves one transfer's data through the FIFOs, one FIFO-sized chunk at a time.
-struct Engine<'a> {
+struct Engine<'a, const U: bool>
+where
+    SifiveSpi<U>: spi::ControllerOps,
+{
     io: Regs<'a>,
-    ctlr: &'a spi::Controller<SifiveSpi>,
+    ctlr: &'a spi::Controller<SifiveSpi<U>>,
     depth: usize,
     byte_ns: u64,
 }
 
-impl Engine<'_> {
+impl<const U: bool> Engine<'_, U>
+where
+    SifiveSpi<U>: spi::ControllerOps,
+{
     /// Sends one chunk (at most a FIFO's worth) and, with `rx`, receives as many bytes.
     ///
     /// The FIFOs are empty when a chunk starts (the previous one was waited for), so the
@@ -372,11 +386,14 @@ impl Engine<'_> {
 ///
 /// With `lose_first` (a test knob), the first interrupt's completion is dropped, as if the
 /// interrupt had been lost, so the waiter's timeout path runs.
-pub(crate) fn handle_irq(
+pub(crate) fn handle_irq<const U: bool>(
     io: Regs<'_>,
-    ctlr: &spi::Controller<SifiveSpi>,
+    ctlr: &spi::Controller<SifiveSpi<U>>,
     lose_first: bool,
-) -> bool {
+) -> bool
+where
+    SifiveSpi<U>: spi::ControllerOps,
+{
     let hw = ctlr.data();
     let awaited = hw.irq_awaited.load(Relaxed);
     if awaited == 0 || io.read(IP).into_raw() & awaited == 0 {
