@@ -3,6 +3,7 @@
 # (make -C $KDIR M=$PWD); this Makefile drives the scripts.
 #
 #   make run     build what is needed, boot the board, show the driver working
+#   make bench   spi_sync() latency and MMIO cost, Rust against C; writes results/bench/
 #   make test    the whole test suite, ending with "N passed, N failed"
 #   make shell   boot the board with a shell on the console
 #   make deps | kernel | module | lint | fmt | clean | cache-clean
@@ -29,7 +30,7 @@ $(error EXTRA_CONFIG=$(EXTRA_CONFIG): no such file)
 endif
 endif
 
-.PHONY: all deps kernel module build run shell test lint fmt clean cache-clean
+.PHONY: all deps kernel module build run shell test bench lint fmt clean cache-clean
 
 all: build
 
@@ -54,6 +55,9 @@ shell: build
 test:
 	@scripts/test.sh
 
+bench:
+	@scripts/bench.sh
+
 lint:
 	@scripts/lint.sh rustfmt
 	@scripts/lint.sh shellcheck
@@ -61,6 +65,7 @@ lint:
 fmt:
 	@src=$$(scripts/fetch-kernel.sh) && /usr/bin/rustfmt --edition 2021 \
 		--config-path $$src/.rustfmt.toml $$(find rust -name '*.rs')
+	@/usr/bin/rustfmt --edition 2021 spitrace/src/*.rs
 
 clean:
 	rm -rf build

@@ -20,7 +20,7 @@ done
 qemu=(qemu-system-riscv64 -M sifive_u -smp 3 -m 512M -nographic -no-reboot
 	-bios default -kernel "$image" -initrd "$initrd" -dtb "$dtb"
 	-drive "if=mtd,format=raw,file=$flash"
-	-append "console=ttySIF0 earlycon=sbi printk.devkmsg=on panic=-1 $extra"
+	-append "console=ttySIF0 earlycon=sbi printk.devkmsg=on log_buf_len=16M panic=-1 $extra"
 	${QEMU_EXTRA:-})
 
 if [ "${INTERACTIVE:-0}" = 1 ]; then

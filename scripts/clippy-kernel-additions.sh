@@ -10,7 +10,7 @@ set -euo pipefail
 kbuild=$(readlink -f "$TOP/build/kernel")
 [ -f "$kbuild/.config" ] || die "build the kernel first (make kernel)"
 src=$("$TOP/scripts/fetch-kernel.sh")
-out=$(dirname "$kbuild")/clippy
+out=$(dirname "$kbuild")/clippy-$(basename "$kbuild")
 key=$(hash_inputs "$TOP/rust/kernel" "$TOP/rust/helpers" "$TOP/rust/bindings_helper.h" "$kbuild/.config")
 [ "$(cat "$out/.clean-stamp" 2>/dev/null)" = "$key" ] && exit 0
 

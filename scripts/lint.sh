@@ -13,6 +13,13 @@ rustfmt)
 	(cd "$TOP" && /usr/bin/rustfmt --edition 2021 --config-path "$src/.rustfmt.toml" --check $files) ||
 		die "rustfmt: the files above need formatting (run: make fmt)"
 	;;
+spitrace)
+	kernel_env # Debian rustc, cargo, clippy-driver only
+	export CARGO_TARGET_DIR=$CACHE/spitrace-target RUSTC=/usr/bin/rustc CARGO_HOME=$CACHE/tools/cargo-home
+	cd "$TOP/spitrace"
+	/usr/bin/rustfmt --edition 2021 --check src/*.rs || die "rustfmt: spitrace needs formatting (make fmt)"
+	/usr/bin/cargo clippy --quiet --locked --all-targets -- -D warnings || die "clippy found problems in spitrace (above)"
+	;;
 shellcheck)
 	command -v shellcheck >/dev/null || die "shellcheck not installed (make deps)"
 	cd "$TOP"
@@ -21,5 +28,5 @@ shellcheck)
 	shellcheck -S warning -s sh -e SC1091,SC2034,SC3043,SC3045 qemu/guest/init qemu/guest/testlib.sh ||
 		die "shellcheck found problems in guest scripts (above)"
 	;;
-*) die "usage: lint.sh rustfmt|shellcheck" ;;
+*) die "usage: lint.sh rustfmt|shellcheck|spitrace" ;;
 esac

@@ -42,8 +42,12 @@ echo "== lint"
 host_case rustfmt "$TOP/scripts/lint.sh" rustfmt || true
 host_case shellcheck "$TOP/scripts/lint.sh" shellcheck || true
 host_case dts-matches-qemu "$TOP/scripts/check-dts.sh" || true
+host_case spitrace-unit-tests "$TOP/scripts/build-spitrace.sh" test || true
+host_case spitrace-lint "$TOP/scripts/lint.sh" spitrace || true
 
 echo "== build (kernel, modules, guest tools)"
+# The tests run on the debug kernel (lockdep, KASAN, kmemleak, failslab) unless told otherwise.
+export VARIANT=${VARIANT:-debug}
 if ! host_case build "$TOP/scripts/build.sh"; then
 	summary
 	exit 1
@@ -72,6 +76,7 @@ head -c $((32 << 20)) /dev/zero | tr '\0' '\377' >"$FLASH"
 FLASH=$FLASH "$TOP/qemu/run-cases.sh" rs-driver spi_sifive_rs \
 	flash-probe flash-rw-1mib flash-erase spidev-jedec spidev-rx-tx-only spidev-modes \
 	spidev-irq-path spidev-idle-kthread runtime-pm lost-irq-timeout reload-cycles \
+	spidev-bad-input mtd-bad-input failslab-probe suspend-resume \
 	flash-persist-write unbind-during-io || true
 echo "== boot: same flash image again"
 FLASH=$FLASH "$TOP/qemu/run-cases.sh" rs-driver-reboot spi_sifive_rs flash-persist-read || true

@@ -96,8 +96,14 @@ spidev_off() {
 load_spi_driver() {
 	grep -q "^$(echo "$SPI_DRIVER_MODULE" | tr - _) " /proc/modules ||
 		run insmod "/modules/$SPI_DRIVER_MODULE.ko"
-	# A previous case may have failed with spidev still on the flash.
-	if grep -q spidev "/sys/bus/spi/devices/$(spi_bus).0/driver_override" 2>/dev/null; then
+	# A previous case may have failed with the controller unbound, or with
+	# spidev (or nothing) on the flash.
+	if [ ! -e "$SPI_CTRL_DEV/driver" ]; then
+		echo 10040000.spi >"/sys/bus/platform/drivers/$(spi_driver_name)/bind" 2>/dev/null
+		wait_for "$SPI_CTRL_DEV/spi_master" 5
+	fi
+	if grep -q spidev "/sys/bus/spi/devices/$(spi_bus).0/driver_override" 2>/dev/null ||
+		[ ! -e "/sys/bus/spi/devices/$(spi_bus).0/driver" ]; then
 		spidev_off
 	fi
 	wait_for /dev/mtd0 10 || fail "/dev/mtd0 did not appear after loading $SPI_DRIVER_MODULE"

@@ -9,6 +9,9 @@
  *   mtdtool write  DEV SEED OFF LEN
  *   mtdtool verify DEV SEED OFF LEN
  *   mtdtool blank  DEV OFF LEN        (every byte 0xff)
+ *   mtdtool try    read|write|erase DEV OFF LEN
+ *                  does one raw operation and prints its outcome: "n=COUNT"
+ *                  (bytes moved, or 0 for an erase) or "errno=NAME"
  *
  * Numbers accept 0x and k/M suffixes. Exit 0 ok, 1 mismatch, 2 error.
  */
@@ -99,6 +102,49 @@ static int do_io(int fd, int op, uint64_t seed, uint64_t off, uint64_t len)
 	return 0;
 }
 
+static const char *errno_name(int e)
+{
+	switch (e) {
+	case EINVAL: return "EINVAL";
+	case ENOSPC: return "ENOSPC";
+	case EFAULT: return "EFAULT";
+	case EIO: return "EIO";
+	case EROFS: return "EROFS";
+	case EPERM: return "EPERM";
+	default: return strerror(e);
+	}
+}
+
+/* One raw operation, whatever its outcome; the outcome is printed, exit 0. */
+static int try_op(int fd, const char *op, uint64_t off, uint64_t len)
+{
+	static uint8_t buf[1 << 16];
+	long long r;
+
+	if (strcmp(op, "erase") && len > sizeof(buf)) {
+		fprintf(stderr, "mtdtool: try: length above %zu\n", sizeof(buf));
+		return 2;
+	}
+	if (!strcmp(op, "read")) {
+		r = pread(fd, buf, len, off);
+	} else if (!strcmp(op, "write")) {
+		memset(buf, 0x5a, len);
+		r = pwrite(fd, buf, len, off);
+	} else if (!strcmp(op, "erase")) {
+		struct erase_info_user64 e = { .start = off, .length = len };
+
+		r = ioctl(fd, MEMERASE64, &e);
+	} else {
+		fprintf(stderr, "mtdtool: try: unknown operation %s\n", op);
+		return 2;
+	}
+	if (r < 0)
+		printf("errno=%s\n", errno_name(errno));
+	else
+		printf("n=%lld\n", r);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct mtd_info_user info;
@@ -110,6 +156,12 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	cmd = argv[1];
+	if (!strcmp(cmd, "try") && argc == 6) {
+		fd = open(argv[3], O_RDWR);
+		if (fd < 0)
+			return fail("open", 0);
+		return try_op(fd, argv[2], number(argv[4]), number(argv[5]));
+	}
 	fd = open(argv[2], strcmp(cmd, "info") && strcmp(cmd, "verify") && strcmp(cmd, "blank") ?
 			   O_RDWR : O_RDONLY);
 	if (fd < 0)

@@ -12,6 +12,11 @@
  *   spitool bits    DEV BITS     set bits per word; prints the errno name
  *   spitool speed   DEV HZ       set max speed; prints the errno name
  *   spitool burst   DEV N [LEN]  N READ ID messages of LEN bytes (default 4)
+ *   spitool loop    DEV SECONDS  send 64-byte messages for SECONDS; while the
+ *                                device is gone (unbound), reopen and go on;
+ *                                prints messages sent and device losses
+ *   spitool badinput DEV         every class of bad input, each followed by a
+ *                                READ ID check (prints one line per class)
  *
  * SPI_HZ in the environment sets every transfer's clock rate (spidev forgets
  * a rate set with "speed" when the last file descriptor is closed).
@@ -26,6 +31,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <time.h>
 #include <unistd.h>
 
 #define JEDEC_ID 0x9d7019
@@ -167,6 +173,285 @@ static int burst(int fd, long n, unsigned int len)
 	return 0;
 }
 
+/* ---- bad input: each class expects one result, then the device must work ---- */
+
+#define BUFSIZ_SPIDEV 4096 /* spidev's default bufsiz */
+
+struct bad_case {
+	const char *name;
+	int want; /* 0 or the errno expected */
+	int (*run)(int fd);
+};
+
+static int set_mode(int fd, uint32_t mode)
+{
+	return ioctl(fd, SPI_IOC_WR_MODE32, &mode);
+}
+
+static int set_bits(int fd, uint8_t bits)
+{
+	return ioctl(fd, SPI_IOC_WR_BITS_PER_WORD, &bits);
+}
+
+static int set_max_speed(int fd, uint32_t hz)
+{
+	return ioctl(fd, SPI_IOC_WR_MAX_SPEED_HZ, &hz);
+}
+
+/* One READ ID transfer with fields changed by the caller's template. */
+static int rdid_with(int fd, struct spi_ioc_transfer t)
+{
+	uint8_t tx[4] = { CMD_RDID }, rx[4] = { 0 };
+
+	if (!t.tx_buf)
+		t.tx_buf = (uintptr_t)tx;
+	if (!t.rx_buf)
+		t.rx_buf = (uintptr_t)rx;
+	if (!t.len)
+		t.len = 4;
+	if (ioctl(fd, SPI_IOC_MESSAGE(1), &t) < 0)
+		return -1;
+	if (t.rx_buf == (uintptr_t)rx && id_of(rx + 1) != JEDEC_ID) {
+		errno = EIO;
+		return -1;
+	}
+	return 0;
+}
+
+#define MODE_CASE(fn, m) \
+	static int fn(int fd) { int r = set_mode(fd, m); set_mode(fd, 0); return r; }
+MODE_CASE(mode_3wire, SPI_3WIRE)
+MODE_CASE(mode_loop, SPI_LOOP)
+MODE_CASE(mode_no_cs, SPI_NO_CS)
+MODE_CASE(mode_ready, SPI_READY)
+MODE_CASE(mode_tx_dual_quad, SPI_TX_DUAL | SPI_TX_QUAD)
+MODE_CASE(mode_rx_dual_quad, SPI_RX_DUAL | SPI_RX_QUAD)
+
+#define BITS_CASE(fn, b) \
+	static int fn(int fd) { int r = set_bits(fd, b); set_bits(fd, 8); return r; }
+BITS_CASE(bits_0, 0)
+BITS_CASE(bits_7, 7)
+BITS_CASE(bits_9, 9)
+BITS_CASE(bits_16, 16)
+BITS_CASE(bits_32, 32)
+
+static int max_speed_0(int fd) { return set_max_speed(fd, 0); }
+static int max_speed_huge(int fd) { return set_max_speed(fd, 1000000000); }
+
+#define XFER_CASE(fn, ...) \
+	static int fn(int fd) { struct spi_ioc_transfer t = { __VA_ARGS__ }; return rdid_with(fd, t); }
+XFER_CASE(xfer_speed_below_min, .speed_hz = 1000)
+XFER_CASE(xfer_speed_above_max, .speed_hz = 1000000000)
+XFER_CASE(xfer_bits_16, .bits_per_word = 16)
+XFER_CASE(xfer_bits_9, .bits_per_word = 9)
+XFER_CASE(xfer_tx_dual, .tx_nbits = 2)
+XFER_CASE(xfer_rx_quad, .rx_nbits = 4)
+XFER_CASE(xfer_nbits_3, .tx_nbits = 3)
+XFER_CASE(xfer_bad_tx_pointer, .tx_buf = 8)
+XFER_CASE(xfer_bad_rx_pointer, .rx_buf = 8)
+XFER_CASE(xfer_delays, .delay_usecs = 50, .word_delay_usecs = 2)
+
+static int zero_length(int fd)
+{
+	uint8_t b[4];
+	struct spi_ioc_transfer t = { .tx_buf = (uintptr_t)b, .rx_buf = (uintptr_t)b, .len = 0 };
+
+	return ioctl(fd, SPI_IOC_MESSAGE(1), &t) < 0 ? -1 : 0;
+}
+
+static int zero_transfers(int fd)
+{
+	return ioctl(fd, SPI_IOC_MESSAGE(0), NULL) < 0 ? -1 : 0;
+}
+
+static int over_bufsiz(int fd, int rx)
+{
+	static uint8_t b[BUFSIZ_SPIDEV + 1];
+	struct spi_ioc_transfer t = { .len = sizeof(b) };
+
+	if (rx)
+		t.rx_buf = (uintptr_t)b;
+	else
+		t.tx_buf = (uintptr_t)b;
+	return ioctl(fd, SPI_IOC_MESSAGE(1), &t) < 0 ? -1 : 0;
+}
+
+static int tx_over_bufsiz(int fd) { return over_bufsiz(fd, 0); }
+static int rx_over_bufsiz(int fd) { return over_bufsiz(fd, 1); }
+
+static int total_over_bufsiz(int fd)
+{
+	static uint8_t a[3000], b[3000];
+	struct spi_ioc_transfer t[2] = {
+		{ .tx_buf = (uintptr_t)a, .len = sizeof(a) },
+		{ .tx_buf = (uintptr_t)b, .len = sizeof(b) },
+	};
+
+	return ioctl(fd, SPI_IOC_MESSAGE(2), t) < 0 ? -1 : 0;
+}
+
+/* n READ IDs in one message, chip select toggled between them (cs_change). */
+static int many_transfers(int fd, int n, int cs_change)
+{
+	static struct spi_ioc_transfer t[128];
+	static uint8_t tx[128][4], rx[128][4];
+	int i;
+
+	for (i = 0; i < n; i++) {
+		memset(rx[i], 0, 4);
+		tx[i][0] = CMD_RDID;
+		t[i] = (struct spi_ioc_transfer){ .tx_buf = (uintptr_t)tx[i], .rx_buf = (uintptr_t)rx[i],
+						  .len = 4, .cs_change = cs_change };
+	}
+	t[n - 1].cs_change = 0;
+	if (ioctl(fd, SPI_IOC_MESSAGE(n), t) < 0)
+		return -1;
+	for (i = 0; i < (cs_change ? n : 1); i++) {
+		if (id_of(rx[i] + 1) != JEDEC_ID) {
+			errno = EIO;
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int transfers_64(int fd) { return many_transfers(fd, 64, 0); }
+static int transfers_128(int fd) { return many_transfers(fd, 128, 0); }
+static int cs_change_chain(int fd) { return many_transfers(fd, 16, 1); }
+
+static int same_buffer(int fd)
+{
+	uint8_t b[4] = { CMD_RDID };
+	struct spi_ioc_transfer t = { .tx_buf = (uintptr_t)b, .rx_buf = (uintptr_t)b, .len = 4 };
+
+	if (ioctl(fd, SPI_IOC_MESSAGE(1), &t) < 0)
+		return -1;
+	if (id_of(b + 1) != JEDEC_ID) {
+		errno = EIO;
+		return -1;
+	}
+	return 0;
+}
+
+static int bad_ioctl_size(int fd)
+{
+	uint8_t b[40] = { 0 };
+
+	return ioctl(fd, _IOW(SPI_IOC_MAGIC, 0, char[40]), b) < 0 ? -1 : 0;
+}
+
+static int unknown_ioctl(int fd)
+{
+	return ioctl(fd, _IO(SPI_IOC_MAGIC, 99), 0) < 0 ? -1 : 0;
+}
+
+static int write_over_bufsiz(int fd)
+{
+	static uint8_t b[BUFSIZ_SPIDEV + 1];
+
+	return write(fd, b, sizeof(b)) < 0 ? -1 : 0;
+}
+
+static int read_over_bufsiz(int fd)
+{
+	static uint8_t b[BUFSIZ_SPIDEV + 1];
+
+	return read(fd, b, sizeof(b)) < 0 ? -1 : 0;
+}
+
+static const struct bad_case bad_cases[] = {
+	{ "mode-3wire", EINVAL, mode_3wire },
+	{ "mode-loop", EINVAL, mode_loop },
+	{ "mode-no-cs", EINVAL, mode_no_cs },
+	{ "mode-ready", EINVAL, mode_ready },
+	{ "mode-tx-dual-and-quad", EINVAL, mode_tx_dual_quad },
+	{ "mode-rx-dual-and-quad", EINVAL, mode_rx_dual_quad },
+	{ "bits-0-means-8", 0, bits_0 },
+	{ "bits-7", EINVAL, bits_7 },
+	{ "bits-9", EINVAL, bits_9 },
+	{ "bits-16", EINVAL, bits_16 },
+	{ "bits-32", EINVAL, bits_32 },
+	{ "max-speed-0", EINVAL, max_speed_0 },
+	{ "max-speed-above-controller-max-clamped", 0, max_speed_huge },
+	{ "transfer-speed-below-divider-min", EINVAL, xfer_speed_below_min },
+	{ "transfer-speed-above-max-clamped", 0, xfer_speed_above_max },
+	{ "transfer-bits-16", EINVAL, xfer_bits_16 },
+	{ "transfer-bits-9", EINVAL, xfer_bits_9 },
+	{ "transfer-tx-dual-on-single-device", EINVAL, xfer_tx_dual },
+	{ "transfer-rx-quad-on-single-device", EINVAL, xfer_rx_quad },
+	{ "transfer-nbits-3", EINVAL, xfer_nbits_3 },
+	{ "transfer-bad-tx-pointer", EFAULT, xfer_bad_tx_pointer },
+	{ "transfer-bad-rx-pointer", EFAULT, xfer_bad_rx_pointer },
+	{ "transfer-delays", 0, xfer_delays },
+	{ "zero-length-transfer", 0, zero_length },
+	{ "zero-transfers", 0, zero_transfers },
+	{ "tx-larger-than-bufsiz", EMSGSIZE, tx_over_bufsiz },
+	{ "rx-larger-than-bufsiz", EMSGSIZE, rx_over_bufsiz },
+	{ "message-total-over-bufsiz", EMSGSIZE, total_over_bufsiz },
+	{ "64-transfers", 0, transfers_64 },
+	{ "128-transfers", 0, transfers_128 },
+	{ "cs-change-chain", 0, cs_change_chain },
+	{ "rx-tx-same-buffer", 0, same_buffer },
+	{ "ioctl-size-not-transfer-multiple", EINVAL, bad_ioctl_size },
+	{ "unknown-ioctl", ENOTTY, unknown_ioctl },
+	{ "write-larger-than-bufsiz", EMSGSIZE, write_over_bufsiz },
+	{ "read-larger-than-bufsiz", EMSGSIZE, read_over_bufsiz },
+};
+
+static int badinput(int fd)
+{
+	unsigned int i, failed = 0;
+
+	for (i = 0; i < sizeof(bad_cases) / sizeof(bad_cases[0]); i++) {
+		const struct bad_case *c = &bad_cases[i];
+		int got = c->run(fd) ? errno : 0;
+		uint8_t tx[4] = { CMD_RDID }, rx[4] = { 0 };
+		struct spi_ioc_transfer x = { .tx_buf = (uintptr_t)tx, .rx_buf = (uintptr_t)rx, .len = 4 };
+		int works = message(fd, &x, 1) == 0 && id_of(rx + 1) == JEDEC_ID;
+		int ok = got == c->want && works;
+
+		printf("%s %s: got %s, want %s; device %s\n", ok ? "ok" : "FAIL", c->name,
+		       got ? strerror(got) : "success", c->want ? strerror(c->want) : "success",
+		       works ? "works" : "BROKEN");
+		failed += !ok;
+	}
+	printf("%u classes, %u failed\n", i, failed);
+	return failed ? 1 : 0;
+}
+
+/* Messages for a while, surviving the device's unbinding (ENODEV/ESHUTDOWN). */
+static int loop(const char *dev, int fd, double seconds)
+{
+	uint8_t tx[64] = { CMD_RDID }, rx[64];
+	struct spi_ioc_transfer x = { .tx_buf = (uintptr_t)tx, .rx_buf = (uintptr_t)rx, .len = 64 };
+	struct timespec t0, t;
+	long sent = 0, lost = 0, reopened = 0;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (;;) {
+		clock_gettime(CLOCK_MONOTONIC, &t);
+		if (t.tv_sec - t0.tv_sec + (t.tv_nsec - t0.tv_nsec) / 1e9 > seconds)
+			break;
+		if (fd >= 0 && message(fd, &x, 1) == 0) {
+			sent++;
+			continue;
+		}
+		if (fd >= 0 && errno != ESHUTDOWN && errno != ENODEV && errno != EBADF) {
+			fail("SPI_IOC_MESSAGE (loop)");
+			return 2;
+		}
+		if (fd >= 0) {
+			lost++;
+			close(fd);
+		}
+		usleep(1000);
+		fd = open(dev, O_RDWR);
+		reopened += fd >= 0;
+	}
+	printf("%ld messages, device lost %ld times, reopened %ld times\n", sent, lost, reopened);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *cmd;
@@ -209,6 +494,10 @@ int main(int argc, char **argv)
 		v32 = strtoul(argv[3], NULL, 0);
 		return setting(fd, SPI_IOC_WR_MAX_SPEED_HZ, &v32);
 	}
+	if (!strcmp(cmd, "loop") && argc == 4)
+		return loop(argv[2], fd, strtod(argv[3], NULL));
+	if (!strcmp(cmd, "badinput"))
+		return badinput(fd);
 	if (!strcmp(cmd, "burst") && (argc == 4 || argc == 5))
 		return burst(fd, strtol(argv[3], NULL, 0), argc == 5 ? strtoul(argv[4], NULL, 0) : 4);
 	fprintf(stderr, "spitool: bad command or arguments: %s\n", cmd);

@@ -300,10 +300,20 @@ impl<T: ControllerOps> Controller<T> {
         }
 
         // SAFETY: `raw` is valid and not shared yet: install the ops and our release, which
-        // drops `data` before handing over to the core's.
+        // drops `data` before handing over to the core's. `dev.class`, when set, points to the
+        // SPI core's static class.
         unsafe {
             let c = raw.as_ptr();
-            (&raw mut (*inner).core_release).write((*c).dev.release);
+            // The device core calls `dev.release` in place of the class's `dev_release`, which
+            // is where the SPI core puts its own (freeing the controller): chain to whichever
+            // would have run.
+            let class = (*c).dev.class;
+            let core = (*c).dev.release.or(if class.is_null() {
+                None
+            } else {
+                (*class).dev_release
+            });
+            (&raw mut (*inner).core_release).write(core);
             (&raw mut (*inner).irq).write(None);
             (&raw mut (*inner).registered).write(AtomicFlag::new(false));
             (*c).dev.release = Some(Adapter::<T>::release);
@@ -552,9 +562,10 @@ impl<T: ControllerOps> Adapter<T> {
             core::ptr::drop_in_place(&raw mut (*inner).data);
             (*inner).core_release
         };
-        if let Some(release) = core_release {
+        match core_release {
             // SAFETY: The core's release for this device, which frees the controller.
-            unsafe { release(dev) };
+            Some(release) => unsafe { release(dev) },
+            None => pr_err!("spi: controller without a release function leaked\n"),
         }
     }
 

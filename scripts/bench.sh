@@ -1,0 +1,81 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# make bench: spi_sync() latency of spi_sifive_rs against the kernel's C
+# spi-sifive, in one boot with the variants alternating, plus MMIO counts from
+# QEMU traces; writes results/bench/ (REPORT.md, data.json, SVGs, trace).
+# Env: ROUNDS (5), MSGS (1000), READS (64).
+set -euo pipefail
+. "$(dirname "$0")/env.sh"
+
+ROUNDS=${ROUNDS:-5} MSGS=${MSGS:-1000} READS=${READS:-64}
+VARIANTS="c:spi-sifive: rust:spi_sifive_rs: rust-unprepare:spi_sifive_rs:unprepare_hook=1 rust-musttx:spi_sifive_rs:must_tx=1 rust-norpm:spi_sifive_rs:runtime_pm=0"
+out=$TOP/results/bench
+work=$TOP/build/bench
+mkdir -p "$out" "$work"
+step() { echo "bench: $*" >&2; }
+
+step "building (kernel without debug options, modules, spitrace)"
+VARIANT=base "$TOP/scripts/build.sh" >/dev/null
+spitrace=$("$TOP/scripts/build-spitrace.sh")
+export KBUILD
+KBUILD=$(readlink -f "$TOP/build/kernel")
+export RESULTS=$work/results
+: >"$RESULTS"
+
+# Latency: one boot, variants alternating, ftrace shipped through /dev/kmsg.
+step "latency boot: $ROUNDS rounds x 5 variants x ($MSGS READ ID messages + $READS 4 KiB reads)"
+export INITRAMFS_EXTRA=$work/latency-etc
+mkdir -p "$INITRAMFS_EXTRA"
+printf 'ROUNDS=%s\nMSGS=%s\nREADS=%s\nVARIANTS="%s"\n' "$ROUNDS" "$MSGS" "$READS" "$VARIANTS" \
+	>"$INITRAMFS_EXTRA/bench.conf"
+BOOT_TIMEOUT=3000 "$TOP/qemu/run-cases.sh" bench-latency spi_sifive_rs bench >&2
+grep -q '^FAIL' "$RESULTS" && die "the latency boot failed (build/logs/bench-latency.log)"
+ktap=$TOP/build/logs/bench-latency.ktap
+read -r _ lines sum < <(grep '^TRACE-END ' "$ktap") || die "no trace in the latency boot's output"
+grep '^TRACE ' "$ktap" | sort -n -k2 | cut -d' ' -f3- | base64 -d >"$work/trace.gz" ||
+	die "the shipped trace does not decode"
+[ "$(grep -c '^TRACE ' "$ktap")" -eq "$lines" ] || die "trace lines lost in transit"
+[ "$(md5sum <"$work/trace.gz" | cut -d' ' -f1)" = "$sum" ] || die "trace checksum mismatch"
+gunzip -c "$work/trace.gz" >"$work/trace.txt"
+step "trace: $(grep -vc '^#' "$work/trace.txt") events"
+
+# MMIO: per variant three boots (base sizes, twice the messages, twice the
+# reads) under QEMU's MMIO trace; differences cancel boot and probe traffic.
+printf 'memory_region_ops_read\nmemory_region_ops_write\n' >"$work/mmio-events"
+spec="{"
+sep=""
+for v in $VARIANTS; do
+	name=${v%%:*}
+	for size in base msgs reads; do
+		m=$((MSGS / 4)) r=$((READS / 4))
+		[ $size = msgs ] && m=$((m * 2))
+		[ $size = reads ] && r=$((r * 2))
+		step "MMIO boot: $name, $m messages, $r reads"
+		export INITRAMFS_EXTRA=$work/mmio-etc
+		mkdir -p "$INITRAMFS_EXTRA"
+		printf 'VARIANT=%s\nMSGS=%s\nREADS=%s\n' "$v" "$m" "$r" >"$INITRAMFS_EXTRA/bench.conf"
+		QEMU_EXTRA="-trace events=$work/mmio-events -D $work/mmio-$name-$size.log" APPEND=loglevel=5 \
+			BOOT_TIMEOUT=600 "$TOP/qemu/run-cases.sh" "bench-mmio-$name-$size" spi_sifive_rs bench-mmio >&2
+	done
+	spec+="$sep\"$name\": {\"jedec4\": [\"$work/mmio-$name-base.log\", \"$work/mmio-$name-msgs.log\", $((MSGS / 4))],"
+	spec+=" \"mtd4k\": [\"$work/mmio-$name-base.log\", \"$work/mmio-$name-reads.log\", $((READS / 4))]}"
+	sep=", "
+done
+echo "$spec}" >"$work/mmio.json"
+grep -q '^FAIL' "$RESULTS" && die "an MMIO boot failed (see build/logs/)"
+
+kernel=$(make -s -C "$KBUILD" kernelversion 2>/dev/null || cat "$CACHE/src"/*/.unpacked)
+cat >"$work/meta.json" <<META
+{"date": "$(date -u '+%Y-%m-%d %H:%M UTC')",
+ "kernel": "$kernel (Debian linux-source $(cat "$CACHE/src"/*/.unpacked | head -1))",
+ "qemu": "$(qemu-system-riscv64 --version | head -1)",
+ "rounds": $ROUNDS,
+ "rx_bytes": {"jedec4": 4, "mtd4k": 4096},
+ "frames": {"jedec4": 4, "mtd4k": 4104},
+ "chunks": {"jedec4": 1, "mtd4k": 513}}
+META
+step "analysing"
+"$spitrace" report "$work/trace.txt" --mmio "$work/mmio.json" --meta "$work/meta.json" --out "$out"
+gzip -9c "$work/trace.txt" >"$out/trace.txt.gz"
+rm -f "$work"/mmio-*.log
+step "report: $out/REPORT.md"

@@ -1,0 +1,20 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Builds the host analysis tool (spitrace/) with Debian's cargo and rustc;
+# its target dir is in the cache. Prints the binary's path. With "test",
+# runs its unit tests instead.
+set -euo pipefail
+. "$(dirname "$0")/env.sh"
+ensure_cache
+
+kernel_env # Debian rustc, cargo, clippy-driver only
+export CARGO_TARGET_DIR=$CACHE/spitrace-target RUSTC=/usr/bin/rustc CARGO_HOME=$CACHE/tools/cargo-home
+cd "$TOP/spitrace"
+case ${1:-build} in
+test) exec /usr/bin/cargo test --quiet --locked ;;
+build)
+	/usr/bin/cargo build --quiet --release --locked >&2 || die "cargo build of spitrace failed"
+	echo "$CARGO_TARGET_DIR/release/spitrace"
+	;;
+*) die "usage: build-spitrace.sh [build|test]" ;;
+esac
