@@ -81,4 +81,7 @@ FLASH=$FLASH "$TOP/qemu/run-cases.sh" rs-driver spi_sifive_rs \
 echo "== boot: same flash image again"
 FLASH=$FLASH "$TOP/qemu/run-cases.sh" rs-driver-reboot spi_sifive_rs flash-persist-read || true
 
+echo "== boot: stress (64 MiB verified, 200 unbind/bind, 50 rmmod/insmod; several minutes)"
+BOOT_TIMEOUT=2700 "$TOP/qemu/run-cases.sh" rs-stress spi_sifive_rs stress || true
+
 summary
