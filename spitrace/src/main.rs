@@ -84,7 +84,20 @@ fn analyze(path: &PathBuf, t: &TargetArgs) -> Result<Vec<stats::Run>, String> {
     stats::runs(&events, &target).map_err(|e| format!("{}: {e}", path.display()))
 }
 
+/// MMIO accesses from a QEMU log, or from the JSON `spitrace mmio` printed for one.
 fn count(path: &PathBuf, base: u64, size: u64) -> Result<mmio::Count, String> {
+    if path.extension().is_some_and(|e| e == "json") {
+        let v: serde_json::Value =
+            serde_json::from_str(&read(path)?).map_err(|e| format!("{}: {e}", path.display()))?;
+        let field = |k: &str| {
+            v[k].as_u64()
+                .ok_or_else(|| format!("{}: no {k} count", path.display()))
+        };
+        return Ok(mmio::Count {
+            reads: field("reads")?,
+            writes: field("writes")?,
+        });
+    }
     let f = fs::File::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
     mmio::count(BufReader::new(f), base, size).map_err(|e| format!("{}: {e}", path.display()))
 }

@@ -208,8 +208,75 @@ fn markdown(
             &|v| v <= 1.10,
         );
     }
+    shortfall(&mut md, summaries, mmio, baseline, ours);
     md.push_str(EXPLANATION);
     md
+}
+
+/// Why the 4-byte latency targets are missed, from the figures: the MTD workload prices an
+/// MMIO access; at that price the 4-byte messages should gain what they save in MMIO.
+fn shortfall(
+    md: &mut String,
+    s: &[Summary],
+    mmio: &BTreeMap<String, Mmio>,
+    baseline: &str,
+    ours: &str,
+) {
+    let get = |v: &str, w: &str| find(s, v, w);
+    let acc = |v: &str, w: &str| mmio.get(v).and_then(|m| m.per_msg.get(w)).copied();
+    let (Some(cm), Some(rm), Some(cj), Some(rj)) = (
+        get(baseline, "mtd4k"),
+        get(ours, "mtd4k"),
+        get(baseline, "jedec4"),
+        get(ours, "jedec4"),
+    ) else {
+        return;
+    };
+    let (Some(cma), Some(rma), Some(cja), Some(rja)) = (
+        acc(baseline, "mtd4k"),
+        acc(ours, "mtd4k"),
+        acc(baseline, "jedec4"),
+        acc(ours, "jedec4"),
+    ) else {
+        return;
+    };
+    let per_access = (cm.p50_us - rm.p50_us) / (cma - rma);
+    let expected = per_access * (cja - rja);
+    let observed = cj.p50_us - rj.p50_us;
+    let _ = writeln!(
+        md,
+        "\n## What the figures say, and how firm they are\n\n\
+         Timings on this board vary 10-40 % between runs (QEMU TCG on a shared 2-core host; \
+         the variants alternate within a run so they share its noise, but separate runs \
+         differ); MMIO counts are exact and repeat. In this run the 4-byte p50 target \
+         asks for {:.1} µs or less ({} has {:.1} µs) and {} measures {:.1} µs. The MTD reads \
+         price a saved MMIO access: {} saves {:.0} accesses per read and is {:.0} µs faster at \
+         p50, about {:.2} µs per access. A 4-byte message saves {:.0} accesses ({:.0} against \
+         {:.0}), worth about {:.1} µs at that price; the measured p50 difference is {:.1} µs. \
+         The work before the driver sees a message is the same for both (submit→start p50: \
+         {:.1} against {:.1} µs), and dropping runtime PM does not change it (*rust-norpm*). \
+         So a 4-byte message's time is mostly the SPI core's path, the syscall and tracing, \
+         which no controller driver changes; the driver's share shows in the MMIO columns, \
+         which carry over to real hardware, where each access is a bus transaction. On riscv \
+         every MMIO access from Rust is also an out-of-line call to a C helper \
+         (`RUST_INLINE_HELPERS` exists only for arm64 and x86_64).\n",
+        0.70 * cj.p50_us,
+        baseline,
+        cj.p50_us,
+        ours,
+        rj.p50_us,
+        ours,
+        cma - rma,
+        cm.p50_us - rm.p50_us,
+        per_access,
+        cja - rja,
+        rja,
+        cja,
+        expected,
+        observed,
+        rj.to_start_p50_us,
+        cj.to_start_p50_us,
+    );
 }
 
 /// How to read the figures: which path each workload takes through the SPI core (Linux 7.3,
