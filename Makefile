@@ -5,8 +5,10 @@
 #   make run     build what is needed, boot the board, show the driver working
 #   make bench   spi_sync() latency and MMIO cost, Rust against C; writes results/bench/
 #   make test    the whole test suite, ending with "N passed, N failed"
+#   make check   the quick tier for the edit loop: lint, build, clippy, KUnit,
+#                one boot of our driver on the flash (a few minutes warm)
 #   make shell   boot the board with a shell on the console
-#   make deps | kernel | module | lint | fmt | clean | cache-clean
+#   make deps | tools | kernel | module | lint | fmt | clean | cache-clean
 #
 # Variables: CACHE=<dir> (default ~/.cache/spi-sifive-rs),
 #   EXTRA_CONFIG=<fragment> (extra kernel config, part of the cache key),
@@ -30,20 +32,22 @@ $(error EXTRA_CONFIG=$(EXTRA_CONFIG): no such file)
 endif
 endif
 
-.PHONY: all deps kernel module build run shell test bench lint fmt clean cache-clean
+.PHONY: all deps tools kernel module build run shell test check bench lint fmt clean cache-clean
 
 all: build
 
+# Every entry point that runs a tool installs first (test.sh does it as its
+# first step, so that a missing tool is reported there and nowhere else).
 deps:
-	@scripts/install-deps.sh
-	@scripts/install-bindgen.sh
-	@scripts/fetch-kernel.sh >/dev/null
-	@scripts/fetch-busybox.sh >/dev/null
+	@scripts/deps.sh
 
-kernel:
+tools:
+	@scripts/check-tools.sh
+
+kernel: deps
 	@scripts/build-kernel.sh
 
-build module:
+build module: deps
 	@scripts/build.sh
 
 run: build
@@ -53,19 +57,20 @@ shell: build
 	@INTERACTIVE=1 scripts/run.sh $(DRIVER)
 
 test:
-	@scripts/test.sh
+	@scripts/test.sh full
 
-bench:
+check:
+	@scripts/test.sh quick
+
+bench: deps
 	@scripts/bench.sh
 
-lint:
+lint: deps
 	@scripts/lint.sh rustfmt
 	@scripts/lint.sh shellcheck
 
-fmt:
-	@src=$$(scripts/fetch-kernel.sh) && /usr/bin/rustfmt --edition 2021 \
-		--config-path $$src/.rustfmt.toml $$(find rust -name '*.rs')
-	@/usr/bin/rustfmt --edition 2021 spitrace/src/*.rs
+fmt: deps
+	@scripts/fmt.sh
 
 clean:
 	rm -rf build

@@ -17,7 +17,8 @@ done
 [ "$(stat -c %s "$flash")" -eq $((32 << 20)) ] || die "$flash must be exactly 32 MiB (QEMU's is25wp256)"
 
 # shellcheck disable=SC2206 # QEMU_EXTRA is a list of words by design
-qemu=(qemu-system-riscv64 -M sifive_u -smp 3 -m 512M -nographic -no-reboot
+need "$QEMU_BIN"
+qemu=("$QEMU_BIN" -M sifive_u -smp 3 -m 512M -nographic -no-reboot
 	-bios default -kernel "$image" -initrd "$initrd" -dtb "$dtb"
 	-drive "if=mtd,format=raw,file=$flash"
 	-append "console=ttySIF0 earlycon=sbi printk.devkmsg=on log_buf_len=16M panic=-1 $extra"

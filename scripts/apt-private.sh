@@ -5,7 +5,8 @@
 # lists and cache under the cache dir, so the system's sources stay untouched.
 #
 # Usage: apt-private.sh SUITE ARCH PACKAGE[=VERSION] DESTDIR
-# Prints the path of the downloaded .deb.
+# Prints the path of the downloaded .deb. Exits 3 when the suite does not
+# have the package (or that version of it), 1 on any other failure.
 set -euo pipefail
 . "$(dirname "$0")/env.sh"
 
@@ -27,8 +28,18 @@ if [ -z "$(find "$APT/lists" -maxdepth 1 -name '*Packages*' -mtime -1 2>/dev/nul
 	apt-get "${opts[@]}" update >"$APT/update.log" 2>&1 ||
 		die "apt-get update for $suite/$arch failed (see $APT/update.log)"
 fi
-(cd "$dest" && apt-get "${opts[@]}" download "$pkg:$arch" >"$APT/download.log" 2>&1) ||
-	die "cannot download $pkg for $suite/$arch: $(grep -m1 '^E:' "$APT/download.log" || echo 'see '"$APT/download.log")"
+# apt's form is NAME:ARCH=VERSION (NAME=VERSION:ARCH would read ":ARCH" as
+# part of the version and never match).
 name=${pkg%%=*}
+spec=$name:$arch
+[ "$name" = "$pkg" ] || spec+="=${pkg#*=}"
+if ! (cd "$dest" && apt-get "${opts[@]}" download "$spec" >"$APT/download.log" 2>&1); then
+	err=$(grep -m1 '^E:' "$APT/download.log" || echo "see $APT/download.log")
+	note "cannot download $spec from $suite: $err"
+	case $err in
+	*"Unable to locate package"* | *"was not found"* | *"Can't select"*) exit 3 ;;
+	esac
+	exit 1
+fi
 ls -t "$dest/${name}_"*.deb 2>/dev/null | head -1 | grep . ||
 	die "apt-get download of $pkg left no .deb in $dest"

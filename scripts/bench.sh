@@ -71,7 +71,7 @@ kernel=$(make -s -C "$KBUILD" kernelversion 2>/dev/null || cat "$CACHE/src"/*/.u
 cat >"$work/meta.json" <<META
 {"date": "$(date -u '+%Y-%m-%d %H:%M UTC')",
  "kernel": "$kernel (Debian linux-source $(cat "$CACHE/src"/*/.unpacked | head -1))",
- "qemu": "$(qemu-system-riscv64 --version | head -1)",
+ "qemu": "$("$QEMU_BIN" --version | head -1)",
  "rounds": $ROUNDS,
  "rx_bytes": {"jedec4": 4, "mtd4k": 4096},
  "frames": {"jedec4": 4, "mtd4k": 4104},

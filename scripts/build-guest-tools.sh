@@ -7,10 +7,10 @@ set -euo pipefail
 [ $# -eq 1 ] || die "usage: build-guest-tools.sh OUTDIR"
 out=$1
 mkdir -p "$out"
-command -v riscv64-linux-gnu-gcc >/dev/null || die "riscv64-linux-gnu-gcc missing (make deps)"
+need "$CROSS_CC_BIN"
 for c in "$TOP"/qemu/tools/*.c; do
 	bin=$out/$(basename "$c" .c)
 	[ "$bin" -nt "$c" ] && continue
-	riscv64-linux-gnu-gcc -static -O2 -Wall -Wextra -Werror -o "$bin" "$c" ||
+	"$CROSS_CC_BIN" -static -O2 -Wall -Wextra -Werror -o "$bin" "$c" ||
 		die "cannot build $(basename "$c")"
 done

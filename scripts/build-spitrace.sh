@@ -7,13 +7,14 @@ set -euo pipefail
 . "$(dirname "$0")/env.sh"
 ensure_cache
 
+need "$CARGO_BIN" "$RUSTC_BIN"
 kernel_env # Debian rustc, cargo, clippy-driver only
-export CARGO_TARGET_DIR=$CACHE/spitrace-target RUSTC=/usr/bin/rustc CARGO_HOME=$CACHE/tools/cargo-home
+export CARGO_TARGET_DIR=$CACHE/spitrace-target RUSTC=$RUSTC_BIN CARGO_HOME=$CACHE/tools/cargo-home
 cd "$TOP/spitrace"
 case ${1:-build} in
-test) exec /usr/bin/cargo test --quiet --locked ;;
+test) exec "$CARGO_BIN" test --quiet --locked ;;
 build)
-	/usr/bin/cargo build --quiet --release --locked >&2 || die "cargo build of spitrace failed"
+	"$CARGO_BIN" build --quiet --release --locked >&2 || die "cargo build of spitrace failed"
 	echo "$CARGO_TARGET_DIR/release/spitrace"
 	;;
 *) die "usage: build-spitrace.sh [build|test]" ;;

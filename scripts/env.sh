@@ -14,17 +14,68 @@ BINDGEN_VERSION=0.73.2
 
 BINDGEN=$CACHE/tools/bindgen-$BINDGEN_VERSION/bin/bindgen
 LLVM_BIN=/usr/lib/llvm-19/bin
+LIBCLANG_DIR=/usr/lib/llvm-19/lib
+
+# The tools the scripts call, at the paths they call them by. Each may be
+# pointed elsewhere from the environment (e.g. to check that a missing tool
+# is reported as missing: RUSTFMT_BIN=/nonexistent make test).
+RUSTC_BIN=${RUSTC_BIN:-/usr/bin/rustc}
+RUSTFMT_BIN=${RUSTFMT_BIN:-/usr/bin/rustfmt}
+CARGO_BIN=${CARGO_BIN:-/usr/bin/cargo}
+CLIPPY_DRIVER_BIN=${CLIPPY_DRIVER_BIN:-/usr/bin/clippy-driver}
+QEMU_BIN=${QEMU_BIN:-/usr/bin/qemu-system-riscv64}
+SHELLCHECK_BIN=${SHELLCHECK_BIN:-/usr/bin/shellcheck}
+CROSS_CC_BIN=${CROSS_CC_BIN:-/usr/bin/riscv64-linux-gnu-gcc}
+DTC_BIN=${DTC_BIN:-/usr/bin/dtc}
+
+# "path  package that provides it" for every tool above and the ones the
+# kernel build needs; scripts/check-tools.sh verifies all of them.
+TOOLS=(
+	"$RUSTC_BIN rustc-web"
+	"$RUSTFMT_BIN rustfmt-web"
+	"$CARGO_BIN cargo-web"
+	"$CLIPPY_DRIVER_BIN rust-web-clippy"
+	"/usr/bin/cargo-clippy rust-web-clippy"
+	"/usr/lib/rustlib/src/rust/library/core/src/lib.rs rust-web-src"
+	"$LLVM_BIN/clang clang-19"
+	"$LLVM_BIN/ld.lld lld-19"
+	"$LLVM_BIN/llvm-objcopy llvm-19"
+	"$LIBCLANG_DIR/libclang.so libclang-19-dev"
+	"$BINDGEN bindgen-cli(crates.io)"
+	"$QEMU_BIN qemu-system-misc(bookworm-backports)"
+	"/usr/share/qemu/opensbi-riscv64-generic-fw_dynamic.bin opensbi"
+	"$SHELLCHECK_BIN shellcheck"
+	"$CROSS_CC_BIN gcc-riscv64-linux-gnu"
+	"/usr/riscv64-linux-gnu/lib/libc.a libc6-dev-riscv64-cross"
+	"$DTC_BIN device-tree-compiler"
+	"/usr/bin/cpp cpp"
+	"/usr/bin/bc bc"
+	"/usr/bin/flex flex"
+	"/usr/bin/bison bison"
+	"/usr/bin/cpio cpio"
+	"/usr/bin/make make"
+	"/usr/bin/perl perl"
+	"/usr/include/libelf.h libelf-dev"
+	"/usr/include/openssl/ssl.h libssl-dev"
+)
 
 # Kernel builds use Debian's rustc-web (its library source sits in /usr),
 # never rustup's, so ~/.cargo/bin stays off PATH for them.
 kernel_env() {
 	PATH=$LLVM_BIN:$(echo "$PATH" | tr ':' '\n' | grep -v '/\.cargo/bin' | paste -sd:)
-	export PATH LIBCLANG_PATH=/usr/lib/llvm-19/lib
+	export PATH LIBCLANG_PATH=$LIBCLANG_DIR
 }
-KMAKE_VARS=(ARCH=riscv LLVM=1 RUSTC=/usr/bin/rustc "BINDGEN=$BINDGEN"
-	RUSTFMT=/usr/bin/rustfmt CLIPPY_DRIVER=/usr/bin/clippy-driver)
+KMAKE_VARS=(ARCH=riscv LLVM=1 "RUSTC=$RUSTC_BIN" "BINDGEN=$BINDGEN"
+	"RUSTFMT=$RUSTFMT_BIN" "CLIPPY_DRIVER=$CLIPPY_DRIVER_BIN")
 
 die() { echo "$(basename "$0"): $*" >&2; exit 1; }
+# Stops with "missing", not with a failed check, when a tool is absent.
+need() { # PATH...
+	local t
+	for t in "$@"; do
+		[ -x "$t" ] || die "missing tool: $t is not installed (run: make deps)"
+	done
+}
 note() { echo "$(basename "$0"): $*" >&2; }
 
 # Makes the cache directory or says in one line why it cannot.

@@ -11,11 +11,15 @@ dl=$CACHE/downloads
 deb=$(ls "$dl/${KERNEL_PKG}_"*_*.deb 2>/dev/null | head -1 || true)
 if [ -z "$deb" ]; then
 	note "downloading $KERNEL_PKG=$KERNEL_PKG_VERSION from $KERNEL_SUITE"
-	if ! deb=$("$TOP/scripts/apt-private.sh" "$KERNEL_SUITE" "$(dpkg --print-architecture)" "$KERNEL_PKG=$KERNEL_PKG_VERSION" "$dl" 2>/dev/null); then
-		note "$KERNEL_PKG $KERNEL_PKG_VERSION is no longer in $KERNEL_SUITE; trying the current $KERNEL_PKG"
+	rc=0
+	deb=$("$TOP/scripts/apt-private.sh" "$KERNEL_SUITE" "$(dpkg --print-architecture)" "$KERNEL_PKG=$KERNEL_PKG_VERSION" "$dl") || rc=$?
+	if [ $rc -eq 3 ]; then
+		note "$KERNEL_PKG $KERNEL_PKG_VERSION not found in $KERNEL_SUITE; trying its current $KERNEL_PKG"
 		deb=$("$TOP/scripts/apt-private.sh" "$KERNEL_SUITE" "$(dpkg --print-architecture)" "$KERNEL_PKG" "$dl") ||
 			die "no $KERNEL_PKG package is available from $KERNEL_SUITE"
-		note "using $(basename "$deb") instead of $KERNEL_PKG_VERSION"
+		note "using $(basename "$deb"), not the $KERNEL_PKG_VERSION the project was developed on"
+	elif [ $rc -ne 0 ]; then
+		die "cannot download $KERNEL_PKG from $KERNEL_SUITE (reason above)"
 	fi
 fi
 version=$(dpkg-deb -f "$deb" Version)

@@ -9,13 +9,12 @@ ensure_cache
 if [ -x "$BINDGEN" ] && "$BINDGEN" --version 2>/dev/null | grep -q " $BINDGEN_VERSION\$"; then
 	exit 0
 fi
-[ -x /usr/bin/cargo ] || die "/usr/bin/cargo missing (install cargo-web: make deps)"
+need "$CARGO_BIN"
 note "installing bindgen-cli $BINDGEN_VERSION from crates.io (about 2 min)"
 root=$(dirname "$(dirname "$BINDGEN")")
 log=$CACHE/tools/bindgen-install.log
 mkdir -p "$CACHE/tools"
 kernel_env
-LIBCLANG_PATH=/usr/lib/llvm-19/lib CARGO_HOME=$CACHE/tools/cargo-home \
-	/usr/bin/cargo install --quiet --locked --root "$root" bindgen-cli --version "=$BINDGEN_VERSION" >"$log" 2>&1 ||
+CARGO_HOME=$CACHE/tools/cargo-home "$CARGO_BIN" install --quiet --locked --root "$root" bindgen-cli --version "=$BINDGEN_VERSION" >"$log" 2>&1 ||
 	die "cargo install bindgen-cli $BINDGEN_VERSION failed: $(tail -1 "$log") (log: $log)"
 "$BINDGEN" --version >/dev/null || die "installed bindgen does not run"

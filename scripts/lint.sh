@@ -7,25 +7,27 @@ set -euo pipefail
 
 case ${1:-} in
 rustfmt)
+	need "$RUSTFMT_BIN"
 	src=$("$TOP/scripts/fetch-kernel.sh")
 	files=$(cd "$TOP" && find rust -name '*.rs' | LC_ALL=C sort)
 	# shellcheck disable=SC2086 # one word per file
-	(cd "$TOP" && /usr/bin/rustfmt --edition 2021 --config-path "$src/.rustfmt.toml" --check $files) ||
+	(cd "$TOP" && "$RUSTFMT_BIN" --edition 2021 --config-path "$src/.rustfmt.toml" --check $files) ||
 		die "rustfmt: the files above need formatting (run: make fmt)"
 	;;
 spitrace)
+	need "$RUSTFMT_BIN" "$CARGO_BIN" "$RUSTC_BIN" "$CLIPPY_DRIVER_BIN"
 	kernel_env # Debian rustc, cargo, clippy-driver only
-	export CARGO_TARGET_DIR=$CACHE/spitrace-target RUSTC=/usr/bin/rustc CARGO_HOME=$CACHE/tools/cargo-home
+	export CARGO_TARGET_DIR=$CACHE/spitrace-target RUSTC=$RUSTC_BIN CARGO_HOME=$CACHE/tools/cargo-home
 	cd "$TOP/spitrace"
-	/usr/bin/rustfmt --edition 2021 --check src/*.rs || die "rustfmt: spitrace needs formatting (make fmt)"
-	/usr/bin/cargo clippy --quiet --locked --all-targets -- -D warnings || die "clippy found problems in spitrace (above)"
+	"$RUSTFMT_BIN" --edition 2021 --check src/*.rs || die "rustfmt: spitrace needs formatting (make fmt)"
+	"$CARGO_BIN" clippy --quiet --locked --all-targets -- -D warnings || die "clippy found problems in spitrace (above)"
 	;;
 shellcheck)
-	command -v shellcheck >/dev/null || die "shellcheck not installed (make deps)"
+	need "$SHELLCHECK_BIN"
 	cd "$TOP"
-	shellcheck -S warning -x -e SC1091 scripts/*.sh qemu/*.sh .ci/run ||
+	"$SHELLCHECK_BIN" -S warning -x -e SC1091 scripts/*.sh qemu/*.sh .ci/run ||
 		die "shellcheck found problems (above)"
-	shellcheck -S warning -s sh -e SC1091,SC2034,SC3043,SC3045 qemu/guest/init qemu/guest/testlib.sh ||
+	"$SHELLCHECK_BIN" -S warning -s sh -e SC1091,SC2034,SC3043,SC3045 qemu/guest/init qemu/guest/testlib.sh ||
 		die "shellcheck found problems in guest scripts (above)"
 	;;
 *) die "usage: lint.sh rustfmt|shellcheck|spitrace" ;;

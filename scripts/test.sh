@@ -1,10 +1,18 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# The whole test suite (make test): lint, build, host checks, then the guest
-# test cases in boots of the QEMU board. One line per case, then
-# "N passed, N failed"; exits non-zero if anything failed.
+# The test suite: tools, lint, build, host checks, then the guest test cases
+# in boots of the QEMU board. One line per case, then "N passed, N failed";
+# exits non-zero if anything failed.
+#
+# Usage: test.sh full|quick
+#   full   everything (make test, CI)
+#   quick  the edit loop (make check): tools, lint, build, clippy, KUnit and
+#          one boot of our driver with the flash and spidev basics
 set -euo pipefail
 . "$(dirname "$0")/env.sh"
+
+tier=${1:-full}
+case $tier in full | quick) ;; *) die "usage: test.sh full|quick" ;; esac
 
 logs=$TOP/build/logs
 mkdir -p "$logs"
@@ -38,12 +46,28 @@ host_case() { # NAME CMD...
 	fi
 }
 
+# Tools first: install what is missing, then check every tool the suite
+# calls; without them nothing below could tell our bugs from a missing tool.
+echo "== tools (install what is missing, then verify)"
+if ! "$TOP/scripts/deps.sh"; then
+	echo "FAIL host/tools" | tee -a "$RESULTS"
+	summary || true
+	die "stopped: the tools above are missing, so no check of our code can run"
+fi
+echo "PASS host/tools" | tee -a "$RESULTS"
+# The check itself must catch a missing tool: point one elsewhere.
+host_case tools-check-detects-missing bash -c \
+	'! out=$(RUSTFMT_BIN=/nonexistent/rustfmt "$0" 2>&1) && echo "$out" | grep -q "/nonexistent/rustfmt (package rustfmt-web)"' \
+	"$TOP/scripts/check-tools.sh" || true
+
 echo "== lint"
 host_case rustfmt "$TOP/scripts/lint.sh" rustfmt || true
 host_case shellcheck "$TOP/scripts/lint.sh" shellcheck || true
 host_case dts-matches-qemu "$TOP/scripts/check-dts.sh" || true
-host_case spitrace-unit-tests "$TOP/scripts/build-spitrace.sh" test || true
-host_case spitrace-lint "$TOP/scripts/lint.sh" spitrace || true
+if [ "$tier" = full ]; then
+	host_case spitrace-unit-tests "$TOP/scripts/build-spitrace.sh" test || true
+	host_case spitrace-lint "$TOP/scripts/lint.sh" spitrace || true
+fi
 
 echo "== build (kernel, modules, guest tools)"
 # The tests run on the debug kernel (lockdep, KASAN, kmemleak, failslab) unless told otherwise.
@@ -57,6 +81,14 @@ host_case clippy-kernel-crate "$TOP/scripts/clippy-kernel-additions.sh" || true
 
 export KBUILD
 KBUILD=$(readlink -f "$TOP/build/kernel")
+
+if [ "$tier" = quick ]; then
+	echo "== boot: our Rust driver spi_sifive_rs (quick tier)"
+	KUNIT_CASE=1 "$TOP/qemu/run-cases.sh" rs-quick spi_sifive_rs \
+		flash-probe flash-erase spidev-jedec spidev-rx-tx-only runtime-pm || true
+	summary
+	exit
+fi
 
 echo "== boot: kernel's C spi-sifive driver"
 FLASH=$logs/c-driver.flash
