@@ -16,8 +16,8 @@ for f in "$image" "$initrd" "$dtb" "$flash"; do
 done
 [ "$(stat -c %s "$flash")" -eq $((32 << 20)) ] || die "$flash must be exactly 32 MiB (QEMU's is25wp256)"
 
-# shellcheck disable=SC2206 # QEMU_EXTRA is a list of words by design
 need "$QEMU_BIN"
+# shellcheck disable=SC2206 # QEMU_EXTRA is a list of words by design
 qemu=("$QEMU_BIN" -M sifive_u -smp 3 -m 512M -nographic -no-reboot
 	-bios default -kernel "$image" -initrd "$initrd" -dtb "$dtb"
 	-drive "if=mtd,format=raw,file=$flash"
