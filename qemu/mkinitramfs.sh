@@ -5,7 +5,8 @@
 #
 # Usage: mkinitramfs.sh OUT.cpio.gz KBUILD_DIR DRIVER CASE...
 #   DRIVER: module the cases load for the flash (spi-sifive or spi_sifive_rs)
-# Files in $INITRAMFS_EXTRA (dir) are added under /etc.
+# Files in $INITRAMFS_EXTRA (dir) are added under /etc. ART: the artefacts
+# directory (default build/) whose modules and guest tools go in.
 set -euo pipefail
 . "$(dirname "$0")/../scripts/env.sh"
 
@@ -13,7 +14,7 @@ set -euo pipefail
 out=$1 kbuild=$2 driver=$3
 shift 3
 guest=$TOP/qemu/guest
-art=$TOP/build
+art=${ART:-$TOP/build}
 gen=$kbuild/usr/gen_init_cpio
 [ -x "$gen" ] || die "$gen missing: build the kernel first"
 busybox=$("$TOP/scripts/fetch-busybox.sh")
@@ -36,6 +37,15 @@ list=$work/list
 	for m in "$art"/modules/*.ko; do
 		[ -e "$m" ] || continue
 		echo "file /modules/$(basename "$m") $(realpath "$m") 0644 0 0"
+	done
+	# Variant builds of our driver (make bench), as /modules/VARIANT/NAME.ko.
+	for d in "$art"/modules/variants/*/; do
+		[ -d "$d" ] || continue
+		v=$(basename "$d")
+		echo "dir /modules/$v 0755 0 0"
+		for m in "$d"*.ko; do
+			[ -e "$m" ] && echo "file /modules/$v/$(basename "$m") $(realpath "$m") 0644 0 0"
+		done
 	done
 	for c in "$@"; do
 		[ -f "$guest/tests/$c.sh" ] || die "no test case '$c' in qemu/guest/tests"

@@ -45,15 +45,26 @@ append=${APPEND:-}
 "$TOP/qemu/boot.sh" "$KBUILD/arch/riscv/boot/Image" "$initrd" "$dtb" "$flash" "$log" "$append" || rc=$?
 secs=$(($(date +%s) - start))
 tr -d '\r' <"$log" | sed -n 's/^\[ *[0-9.]*\] spi-rs: //p' >"$ktap"
+# Error lines in the kernel log that no case asked for, by the case that ran then.
+errlines=$logs/$name.errors
+"$TOP/qemu/log-errors.sh" "$log" >"$errlines"
 
 # One result per planned case; a case without a result line failed.
 n=0
 for c in "$@"; do
 	n=$((n + 1))
 	line=$(grep -E "^(not )?ok $n $c( |\$)" "$ktap" || true)
+	errs=$(awk -F'\t' -v n="$n" '$1 == n { print $2 }' "$errlines")
 	case $line in
 	"ok $n $c # SKIP"*) report SKIP "$c" ;;
-	"ok $n $c"*) report PASS "$c" ;;
+	"ok $n $c"*)
+		if [ -z "$errs" ]; then
+			report PASS "$c"
+		else
+			report FAIL "$c" "error lines in the kernel log the case did not ask for"
+			echo "$errs" | head -10 | sed 's/^/      | /'
+		fi
+		;;
 	*)
 		report FAIL "$c" "${line:-no result}"
 		# The case's diagnostics: lines after the previous result.
@@ -93,6 +104,9 @@ elif grep -q 'printk messages dropped' "$log"; then
 elif [ -n "$splat" ]; then
 	report FAIL boot "kernel splat in the log"
 	echo "$splat" | sed 's/^/      | /'
+elif grep -q '^0	' "$errlines"; then
+	report FAIL boot "error lines in the kernel log outside the test cases"
+	sed -n 's/^0	//p' "$errlines" | head -10 | sed 's/^/      | /'
 else
 	report PASS boot "${secs}s"
 fi

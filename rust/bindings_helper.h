@@ -1,7 +1,32 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Headers our kernel-crate additions need in the bindings; inserted into
- * rust/bindings/bindings_helper.h by scripts/apply-kernel-additions.sh.
+ * Headers and constants our kernel-crate additions need in the bindings;
+ * inserted into rust/bindings/bindings_helper.h by
+ * scripts/apply-kernel-additions.sh. The RUST_CONST_HELPER_ lines give
+ * bindgen the values of macros it cannot expand (BIT(), _BITUL()).
  */
+#include <linux/fault-inject.h>
 #include <linux/pm_runtime.h>
 #include <linux/spi/spi.h>
+
+const u32 RUST_CONST_HELPER_SPI_CPHA = SPI_CPHA;
+const u32 RUST_CONST_HELPER_SPI_CPOL = SPI_CPOL;
+const u32 RUST_CONST_HELPER_SPI_CS_HIGH = SPI_CS_HIGH;
+const u32 RUST_CONST_HELPER_SPI_LSB_FIRST = SPI_LSB_FIRST;
+const u32 RUST_CONST_HELPER_SPI_3WIRE = SPI_3WIRE;
+const u32 RUST_CONST_HELPER_SPI_LOOP = SPI_LOOP;
+const u32 RUST_CONST_HELPER_SPI_NO_CS = SPI_NO_CS;
+const u32 RUST_CONST_HELPER_SPI_READY = SPI_READY;
+const u32 RUST_CONST_HELPER_SPI_TX_DUAL = SPI_TX_DUAL;
+const u32 RUST_CONST_HELPER_SPI_TX_QUAD = SPI_TX_QUAD;
+const u32 RUST_CONST_HELPER_SPI_RX_DUAL = SPI_RX_DUAL;
+const u32 RUST_CONST_HELPER_SPI_RX_QUAD = SPI_RX_QUAD;
+const u32 RUST_CONST_HELPER_SPI_CS_WORD = SPI_CS_WORD;
+const u32 RUST_CONST_HELPER_SPI_TX_OCTAL = SPI_TX_OCTAL;
+const u32 RUST_CONST_HELPER_SPI_RX_OCTAL = SPI_RX_OCTAL;
+const u16 RUST_CONST_HELPER_SPI_CONTROLLER_HALF_DUPLEX = SPI_CONTROLLER_HALF_DUPLEX;
+const u16 RUST_CONST_HELPER_SPI_CONTROLLER_NO_RX = SPI_CONTROLLER_NO_RX;
+const u16 RUST_CONST_HELPER_SPI_CONTROLLER_NO_TX = SPI_CONTROLLER_NO_TX;
+const u16 RUST_CONST_HELPER_SPI_CONTROLLER_MUST_RX = SPI_CONTROLLER_MUST_RX;
+const u16 RUST_CONST_HELPER_SPI_CONTROLLER_MUST_TX = SPI_CONTROLLER_MUST_TX;
+const u16 RUST_CONST_HELPER_SPI_CONTROLLER_GPIO_SS = SPI_CONTROLLER_GPIO_SS;

@@ -71,8 +71,9 @@ helpers=$(cd "$add" && find helpers -maxdepth 1 -name '*.c' -printf '%f\n' 2>/de
 { pristine rust/helpers/helpers.c; for h in $helpers; do echo "#include \"$h\""; done; } |
 	update_file "$src/rust/helpers/helpers.c"
 
-# Our headers for bindgen go after the last <linux/...> include.
-headers=$(grep -h '^#include' "$add/bindings_helper.h" 2>/dev/null || true)
+# Our headers and constant helpers for bindgen go after the last <linux/...>
+# include (the file's comment lines stay out).
+headers=$(grep -h -e '^#include' -e '^const ' "$add/bindings_helper.h" 2>/dev/null || true)
 pristine rust/bindings/bindings_helper.h | awk -v hdrs="$headers" '
 	{ line[NR] = $0 }
 	/^#include <linux\// { last = NR }

@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# Builds everything a boot needs and links the artefacts into build/:
+# Builds everything a boot needs and links the artefacts into build/ (or ART):
 #   build/kernel (kernel build dir), build/Image, build/modules/*.ko (the
 #   kernel's modules, with the C spi-sifive.ko, and ours), build/sifive-u.dtb,
 #   build/busybox.
@@ -10,15 +10,17 @@ set -euo pipefail
 
 "$TOP/scripts/install-deps.sh"
 kbuild=$("$TOP/scripts/build-kernel.sh")
-"$TOP/scripts/build-module.sh" "$kbuild" "$CACHE/module" "$@"
+# One module build per kernel build (their configurations differ).
+mod=$CACHE/module/$(basename "$kbuild")
+"$TOP/scripts/build-module.sh" "$kbuild" "$mod" "$@"
 
-art=$TOP/build
+art=${ART:-$TOP/build}
 mkdir -p "$art/modules"
 ln -sfn "$kbuild" "$art/kernel"
 ln -sfn "$kbuild/arch/riscv/boot/Image" "$art/Image"
-rm -f "$art"/modules/*.ko
+rm -rf "$art"/modules/*.ko "$art"/modules/variants
 find "$kbuild/modinst" -name '*.ko' -exec ln -sfn {} "$art/modules/" \;
-ln -sfn "$CACHE/module/rust/spi_sifive_rs.ko" "$art/modules/spi_sifive_rs.ko"
+ln -sfn "$mod/rust/spi_sifive_rs/spi_sifive_rs.ko" "$art/modules/spi_sifive_rs.ko"
 [ -f "$art/modules/spi-sifive.ko" ] || die "the kernel's spi-sifive.ko is missing from the build"
 [ -f "$art/modules/spi_sifive_rs.ko" ] || die "spi_sifive_rs.ko was not built"
 ln -sfn "$("$TOP/scripts/fetch-busybox.sh")" "$art/busybox"

@@ -78,6 +78,13 @@ if ! host_case build "$TOP/scripts/build.sh"; then
 fi
 host_case clippy "$TOP/scripts/build-module.sh" "$TOP/build/kernel" "$CACHE/module-clippy" CLIPPY=1 || true
 host_case clippy-kernel-crate "$TOP/scripts/clippy-kernel-additions.sh" || true
+if [ "$tier" = full ]; then
+	# The kernel crate without runtime PM and without SPI (configurations no test boots).
+	host_case kernel-crate-configs "$TOP/scripts/check-kernel-crate-configs.sh" || true
+	# The benchmark's variant builds of our driver (same source, a --cfg each).
+	host_case variant-builds env ART="$logs/variants-art" \
+		"$TOP/scripts/build-variants.sh" "$TOP/build/kernel" unprepare musttx nopm || true
+fi
 
 export KBUILD
 KBUILD=$(readlink -f "$TOP/build/kernel")
@@ -85,7 +92,7 @@ KBUILD=$(readlink -f "$TOP/build/kernel")
 if [ "$tier" = quick ]; then
 	echo "== boot: our Rust driver spi_sifive_rs (quick tier)"
 	KUNIT_CASE=1 "$TOP/qemu/run-cases.sh" rs-quick spi_sifive_rs \
-		flash-probe flash-erase spidev-jedec spidev-rx-tx-only runtime-pm || true
+		flash-probe flash-write-read flash-erase spidev-jedec spidev-rx-tx-only runtime-pm || true
 	summary
 	exit
 fi
@@ -105,13 +112,20 @@ FLASH=$FLASH "$TOP/qemu/run-cases.sh" c-driver-reboot spi-sifive flash-persist-r
 echo "== boot: our Rust driver spi_sifive_rs"
 FLASH=$logs/rs-driver.flash
 head -c $((32 << 20)) /dev/zero | tr '\0' '\377' >"$FLASH"
-FLASH=$FLASH "$TOP/qemu/run-cases.sh" rs-driver spi_sifive_rs \
+# About 13 minutes on the debug kernel, 7 of them the 240 unbinds of unbind-pm-race.
+FLASH=$FLASH BOOT_TIMEOUT=1800 "$TOP/qemu/run-cases.sh" rs-driver spi_sifive_rs \
 	flash-probe flash-rw-1mib flash-erase spidev-jedec spidev-rx-tx-only spidev-modes \
-	spidev-irq-path spidev-idle-kthread runtime-pm lost-irq-timeout reload-cycles \
-	spidev-bad-input mtd-bad-input failslab-probe suspend-resume \
-	flash-persist-write unbind-during-io || true
+	spidev-irq-path spidev-idle-kthread runtime-pm lost-irq-timeout poll-budget-fallback \
+	reload-cycles unbind-pm-race spidev-bad-input mtd-bad-input failslab-probe suspend-resume \
+	flash-persist-write unbind-during-spidev-io unbind-during-mtd-io || true
 echo "== boot: same flash image again"
 FLASH=$FLASH "$TOP/qemu/run-cases.sh" rs-driver-reboot spi_sifive_rs flash-persist-read || true
+
+echo "== boot: our driver on the kernel without debug options (what KASAN keeps from running)"
+if host_case build-base-kernel env VARIANT=base ART="$TOP/build/base" "$TOP/scripts/build.sh"; then
+	KBUILD=$(readlink -f "$TOP/build/base/kernel") ART=$TOP/build/base \
+		"$TOP/qemu/run-cases.sh" rs-base spi_sifive_rs flash-probe flash-write-read unbind-during-mtd-io || true
+fi
 
 echo "== boot: stress (64 MiB verified, 200 unbind/bind, 50 rmmod/insmod; several minutes)"
 BOOT_TIMEOUT=2700 "$TOP/qemu/run-cases.sh" rs-stress spi_sifive_rs stress || true

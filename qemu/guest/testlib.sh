@@ -32,6 +32,12 @@ run_case() {
 	esac
 }
 
+# Declares kernel log lines (an ERE) this case provokes on purpose, such as a
+# driver's timeout message; the host fails a case on any other error line.
+expect_log() {
+	echo "expected-log: $*"
+}
+
 # Fails the case with a message.
 fail() {
 	echo "FAIL: $*"
@@ -69,6 +75,31 @@ spi_driver_name() {
 	spi-sifive) echo sifive_spi ;;
 	*) echo "$SPI_DRIVER_MODULE" ;;
 	esac
+}
+
+# Loads a benchmark variant: MODULE is a module under /modules without ".ko",
+# e.g. spi-sifive, spi_sifive_rs or musttx/spi_sifive_rs (a variant build of
+# ours). Checks that the probe line names the variant the module claims to be,
+# and fails loudly otherwise. Sets SPI_DRIVER_MODULE.
+load_bench_variant() {
+	local mod=$1 want line
+	insmod "/modules/$mod.ko" || fail "insmod $mod failed"
+	SPI_DRIVER_MODULE=$(basename "$mod")
+	wait_for /dev/mtd0 10 || fail "no /dev/mtd0 with $mod"
+	[ "$SPI_DRIVER_MODULE" = spi_sifive_rs ] || return 0
+	case $mod in
+	musttx/*) want="variant: MUST_TX" ;;
+	unprepare/*) want="variant: unprepare hook" ;;
+	nopm/*) want="variant: no runtime PM" ;;
+	*) want="" ;;
+	esac
+	line=$(dmesg | grep 'spi_sifive_rs 10040000.spi: registered:' | tail -1)
+	if [ -n "$want" ]; then
+		echo "$line" | grep -q "$want\$" || fail "$mod is not the variant it claims ($want): $line"
+	else
+		echo "$line" | grep -q 'variant:' && fail "$mod is a variant build, not the driver proper: $line"
+	fi
+	return 0
 }
 
 # Binds spidev to the flash's chip select in place of spi-nor.

@@ -22,3 +22,13 @@ __rust_helper int rust_helper_pm_runtime_resume_and_get(struct device *dev)
 {
 	return pm_runtime_resume_and_get(dev);
 }
+
+__rust_helper int rust_helper_pm_runtime_get_sync(struct device *dev)
+{
+	return pm_runtime_get_sync(dev);
+}
+
+__rust_helper void rust_helper_pm_runtime_put_noidle(struct device *dev)
+{
+	pm_runtime_put_noidle(dev);
+}

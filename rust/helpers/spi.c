@@ -3,6 +3,8 @@
 
 #include <linux/spi/spi.h>
 
+#if IS_ENABLED(CONFIG_SPI)
+
 __rust_helper void *rust_helper_spi_controller_get_devdata(struct spi_controller *ctlr)
 {
 	return spi_controller_get_devdata(ctlr);
@@ -29,3 +31,4 @@ __rust_helper void rust_helper_spi_controller_rearm_xfer_completion(struct spi_c
 {
 	reinit_completion(&ctlr->xfer_completion);
 }
+#endif

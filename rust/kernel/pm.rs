@@ -28,23 +28,31 @@ pub mod runtime {
     use crate::{
         bindings,
         device::{Bound, Device},
-        error::to_result,
         prelude::*,
         time::Delta,
     };
 
     /// Enables runtime PM for `dev`, which is powered now, suspending it after `delay` without
-    /// use (autosuspend). Undone when the device is unbound.
+    /// use (autosuspend). Undone when the device is unbound. Does nothing without `CONFIG_PM`.
     pub fn enable_autosuspend(dev: &Device<Bound>, delay: Delta) -> Result {
         let ms = i32::try_from(delay.as_millis()).map_err(|_| EINVAL)?;
-        // SAFETY: `dev` is a valid, bound device.
-        unsafe {
-            bindings::pm_runtime_set_autosuspend_delay(dev.as_raw(), ms);
-            bindings::pm_runtime_use_autosuspend(dev.as_raw());
+        #[cfg(CONFIG_PM)]
+        {
+            // SAFETY: `dev` is a valid, bound device.
+            unsafe { bindings::pm_runtime_set_autosuspend_delay(dev.as_raw(), ms) };
+            // SAFETY: As above.
+            unsafe { bindings::pm_runtime_use_autosuspend(dev.as_raw()) };
+            // SAFETY: As above. This marks the device active and enables runtime PM; devres
+            // disables it (and autosuspend) and marks it suspended at unbind.
+            crate::error::to_result(unsafe {
+                bindings::devm_pm_runtime_set_active_enabled(dev.as_raw())
+            })
         }
-        // SAFETY: As above. This marks the device active and enables runtime PM; devres
-        // disables it (and autosuspend) and marks it suspended at unbind.
-        to_result(unsafe { bindings::devm_pm_runtime_set_active_enabled(dev.as_raw()) })
+        #[cfg(not(CONFIG_PM))]
+        {
+            let _ = (dev, ms);
+            Ok(())
+        }
     }
 
     /// Records that the device was just in use, restarting its autosuspend delay.
@@ -54,16 +62,34 @@ pub mod runtime {
     }
 
     /// Suspends the device for system sleep through its runtime suspend callback, unless it is
-    /// runtime-suspended already (`pm_runtime_force_suspend`).
+    /// runtime-suspended already (`pm_runtime_force_suspend`). Does nothing without
+    /// `CONFIG_PM`.
     pub fn force_suspend(dev: &Device<Bound>) -> Result {
-        // SAFETY: `dev` is a valid, bound device.
-        to_result(unsafe { bindings::pm_runtime_force_suspend(dev.as_raw()) })
+        #[cfg(CONFIG_PM)]
+        {
+            // SAFETY: `dev` is a valid, bound device.
+            crate::error::to_result(unsafe { bindings::pm_runtime_force_suspend(dev.as_raw()) })
+        }
+        #[cfg(not(CONFIG_PM))]
+        {
+            let _ = dev;
+            Ok(())
+        }
     }
 
-    /// Undoes [`force_suspend`] on system resume (`pm_runtime_force_resume`).
+    /// Undoes [`force_suspend`] on system resume (`pm_runtime_force_resume`). Fails with
+    /// `ENXIO` without `CONFIG_PM_SLEEP`, as the C function does (nothing calls it then).
     pub fn force_resume(dev: &Device<Bound>) -> Result {
-        // SAFETY: `dev` is a valid, bound device.
-        to_result(unsafe { bindings::pm_runtime_force_resume(dev.as_raw()) })
+        #[cfg(CONFIG_PM_SLEEP)]
+        {
+            // SAFETY: `dev` is a valid, bound device.
+            crate::error::to_result(unsafe { bindings::pm_runtime_force_resume(dev.as_raw()) })
+        }
+        #[cfg(not(CONFIG_PM_SLEEP))]
+        {
+            let _ = dev;
+            Err(ENXIO)
+        }
     }
 }
 
@@ -123,6 +149,10 @@ unsafe impl<T: PlatformPmOps> driver::RegistrationOps for PlatformAdapter<T> {
     ) -> Result {
         // SAFETY: `pdrv` is valid and not registered yet; `PM_OPS` is promoted to a static.
         unsafe { (*pdrv.get()).driver.pm = &Self::PM_OPS };
+        // Our own post-unbind step, in place of the generic one that `driver::Registration` set
+        // before calling us: it drops the data the same way, with the device held active.
+        // SAFETY: As above.
+        unsafe { (*pdrv.get()).driver.p_cb.post_unbind_rust = Some(Self::post_unbind) };
         // SAFETY: Forwarded from our caller, who upholds the same contract.
         unsafe { <platform::Adapter<T> as driver::RegistrationOps>::register(pdrv, name, module) }
     }
@@ -155,6 +185,31 @@ impl<T: PlatformPmOps> PlatformAdapter<T> {
         ops
     };
 
+    /// Drops the driver's private data after `remove()`, like the generic post-unbind step,
+    /// but with a runtime PM reference held across the drop.
+    ///
+    /// The driver core drops its own reference (`pm_runtime_put_sync()`) before `remove()`,
+    /// so without ours the autosuspend timer could run `runtime_suspend` while the data is
+    /// being dropped. Holding the device active also lets whatever the drop tears down (an
+    /// SPI controller whose targets do I/O in their own remove) use the hardware without a
+    /// runtime resume, which could not reach the data any more.
+    extern "C" fn post_unbind(dev: *mut bindings::device) {
+        // SAFETY: The driver core calls this with a valid device, between `remove()` and the
+        // release of its device-managed resources, under the device lock.
+        let dev = unsafe { &*dev.cast::<device::Device<device::CoreInternal<'_>>>() };
+        // Resumes the device if needed and waits for a runtime PM callback in progress; from
+        // here on none can start (the usage count is not zero). On failure the count is still
+        // raised, which is all that matters here.
+        // SAFETY: `dev` is valid; runtime PM is usable on any initialized device.
+        unsafe { bindings::pm_runtime_get_sync(dev.as_raw()) };
+        // SAFETY: The private data was stored by probe as `T::Data` (platform adapter), and is
+        // taken (and the pointer cleared) exactly once, here.
+        drop(unsafe { dev.drvdata_obtain::<T::Data<'_>>() });
+        // Callbacks that come now find no private data and are refused.
+        // SAFETY: Balances the `pm_runtime_get_sync()` above.
+        unsafe { bindings::pm_runtime_put_noidle(dev.as_raw()) };
+    }
+
     /// Calls `f` with the platform device and private data behind `dev`, or fails with `EBUSY`
     /// if the device has no private data.
     ///
@@ -170,9 +225,11 @@ impl<T: PlatformPmOps> PlatformAdapter<T> {
         if unsafe { bindings::dev_get_drvdata(dev) }.is_null() {
             return EBUSY.to_errno();
         }
-        // SAFETY: The PM core calls the driver's callbacks only for a device bound to it, whose
-        // private data (checked above) was set by a successful probe and stays until unbind,
-        // during which the PM core holds the device active.
+        // SAFETY: The PM core calls the driver's callbacks only for a device bound to it. The
+        // private data (checked above) is set by a successful probe and dropped only by
+        // `post_unbind`, which holds a runtime PM reference across the drop (so no runtime
+        // callback runs then) under the device lock (which system sleep callbacks take too),
+        // and clears the pointer before dropping.
         let data = unsafe {
             (*dev.cast::<device::Device<device::BoundInternal>>()).drvdata_borrow::<T::Data<'_>>()
         };

@@ -4,13 +4,16 @@
 //!
 //! A controller driver implements [`ControllerOps`], allocates a [`Controller`] with its data in
 //! probe, sets the controller's capabilities on the [`UnregisteredController`] and registers it.
-//! The registration is device-managed: it goes away when the parent device is unbound.
+//! The [`Registration`] belongs in the driver's device data, so the controller is unregistered
+//! while that data lives; it is device-managed, so it cannot outlive the binding either.
 //!
 //! Optional operations the driver does not implement stay `NULL` in `struct spi_controller`, so
 //! the SPI core keeps its fast paths (for instance, without `unprepare_transfer_hardware` an idle
 //! `spi_sync()` finishes its teardown in the caller's context instead of the `spi` kthread).
 //!
 //! C header: [`include/linux/spi/spi.h`](srctree/include/linux/spi/spi.h).
+
+#![cfg(CONFIG_SPI)]
 
 mod controller;
 mod device;
@@ -20,74 +23,109 @@ mod transfer;
 #[cfg(CONFIG_KUNIT)]
 mod tests;
 
-pub use controller::{Controller, ControllerOps, TransferStatus, UnregisteredController};
+pub use controller::{
+    Controller, ControllerOps, Registration, TransferStatus, UnregisteredController,
+};
 pub use device::Device;
 pub use message::Message;
 pub use transfer::{Buffers, Transfer};
 
-/// SPI mode bits (`spi_device.mode`, `spi_controller.mode_bits`).
-///
-/// The values are the user-space ABI of `include/uapi/linux/spi/spi.h`.
-pub mod mode {
-    /// Clock phase: sample on the trailing edge.
-    pub const CPHA: u32 = 1 << 0;
-    /// Clock polarity: clock idles high.
-    pub const CPOL: u32 = 1 << 1;
-    /// Chip select is active high.
-    pub const CS_HIGH: u32 = 1 << 2;
-    /// Words are sent least significant bit first.
-    pub const LSB_FIRST: u32 = 1 << 3;
-    /// Data in and out share one wire.
-    pub const THREE_WIRE: u32 = 1 << 4;
-    /// Loopback mode.
-    pub const LOOP: u32 = 1 << 5;
-    /// No chip select.
-    pub const NO_CS: u32 = 1 << 6;
-    /// The target pulls low to pause.
-    pub const READY: u32 = 1 << 7;
-    /// Transmit with two wires.
-    pub const TX_DUAL: u32 = 1 << 8;
-    /// Transmit with four wires.
-    pub const TX_QUAD: u32 = 1 << 9;
-    /// Receive with two wires.
-    pub const RX_DUAL: u32 = 1 << 10;
-    /// Receive with four wires.
-    pub const RX_QUAD: u32 = 1 << 11;
-    /// Toggle chip select after each word.
-    pub const CS_WORD: u32 = 1 << 12;
-    /// Transmit with eight wires.
-    pub const TX_OCTAL: u32 = 1 << 13;
-    /// Receive with eight wires.
-    pub const RX_OCTAL: u32 = 1 << 14;
-}
+crate::impl_flags!(
+    /// A set of SPI mode bits: a device's mode (`spi_device.mode`), or the modes a controller
+    /// supports (`spi_controller.mode_bits`).
+    #[derive(Debug, Clone, Default, Copy, PartialEq, Eq)]
+    pub struct Modes(u32);
 
-/// Controller flags (`spi_controller.flags`, the `SPI_CONTROLLER_*` constants).
-pub mod flags {
-    /// The controller cannot do full duplex.
-    pub const HALF_DUPLEX: u16 = 1 << 0;
-    /// The controller cannot receive.
-    pub const NO_RX: u16 = 1 << 1;
-    /// The controller cannot transmit.
-    pub const NO_TX: u16 = 1 << 2;
-    /// Every transfer needs an rx buffer: the core allocates a dummy one when there is none.
-    pub const MUST_RX: u16 = 1 << 3;
-    /// Every transfer needs a tx buffer: the core allocates a zeroed dummy one when there is
-    /// none, for every such message.
-    pub const MUST_TX: u16 = 1 << 4;
-    /// GPIO chip selects must still select the target on the controller.
-    pub const GPIO_SS: u16 = 1 << 5;
-}
+    /// One SPI mode bit (`SPI_*` of `include/uapi/linux/spi/spi.h`).
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub enum Mode {
+        /// Clock phase: sample on the trailing edge.
+        Cpha = bindings::SPI_CPHA,
+        /// Clock polarity: clock idles high.
+        Cpol = bindings::SPI_CPOL,
+        /// Chip select is active high.
+        CsHigh = bindings::SPI_CS_HIGH,
+        /// Words are sent least significant bit first.
+        LsbFirst = bindings::SPI_LSB_FIRST,
+        /// Data in and out share one wire.
+        ThreeWire = bindings::SPI_3WIRE,
+        /// Loopback mode.
+        Loop = bindings::SPI_LOOP,
+        /// No chip select.
+        NoCs = bindings::SPI_NO_CS,
+        /// The target pulls low to pause.
+        Ready = bindings::SPI_READY,
+        /// Transmit with two wires.
+        TxDual = bindings::SPI_TX_DUAL,
+        /// Transmit with four wires.
+        TxQuad = bindings::SPI_TX_QUAD,
+        /// Receive with two wires.
+        RxDual = bindings::SPI_RX_DUAL,
+        /// Receive with four wires.
+        RxQuad = bindings::SPI_RX_QUAD,
+        /// Toggle chip select after each word.
+        CsWord = bindings::SPI_CS_WORD,
+        /// Transmit with eight wires.
+        TxOctal = bindings::SPI_TX_OCTAL,
+        /// Receive with eight wires.
+        RxOctal = bindings::SPI_RX_OCTAL,
+    }
+);
 
-/// Number of wires a transfer uses per direction (`spi_transfer.tx_nbits`/`rx_nbits`).
-pub mod nbits {
+crate::impl_flags!(
+    /// Controller constraints (`spi_controller.flags`).
+    #[derive(Debug, Clone, Default, Copy, PartialEq, Eq)]
+    pub struct ControllerFlags(u16);
+
+    /// One controller constraint (`SPI_CONTROLLER_*`).
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub enum ControllerFlag {
+        /// The controller cannot do full duplex.
+        HalfDuplex = bindings::SPI_CONTROLLER_HALF_DUPLEX,
+        /// The controller cannot receive.
+        NoRx = bindings::SPI_CONTROLLER_NO_RX,
+        /// The controller cannot transmit.
+        NoTx = bindings::SPI_CONTROLLER_NO_TX,
+        /// Every transfer needs an rx buffer: the core allocates a dummy one when there is none.
+        MustRx = bindings::SPI_CONTROLLER_MUST_RX,
+        /// Every transfer needs a tx buffer: the core allocates a zeroed dummy one for every
+        /// message that has a transfer without one.
+        MustTx = bindings::SPI_CONTROLLER_MUST_TX,
+        /// GPIO chip selects must still select the target on the controller.
+        GpioSs = bindings::SPI_CONTROLLER_GPIO_SS,
+    }
+);
+
+/// Number of wires a transfer uses in one direction (`spi_transfer.tx_nbits`/`rx_nbits`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
+pub enum Nbits {
     /// One wire.
-    pub const SINGLE: u8 = 1;
+    Single = bindings::SPI_NBITS_SINGLE as u8,
     /// Two wires.
-    pub const DUAL: u8 = 2;
+    Dual = bindings::SPI_NBITS_DUAL as u8,
     /// Four wires.
-    pub const QUAD: u8 = 4;
+    Quad = bindings::SPI_NBITS_QUAD as u8,
     /// Eight wires.
-    pub const OCTAL: u8 = 8;
+    Octal = bindings::SPI_NBITS_OCTAL as u8,
+}
+
+impl Nbits {
+    /// The width the core stored (`0`, as left by a client that did not set it, is one wire).
+    pub(crate) fn from_raw(raw: u32) -> Option<Self> {
+        match raw {
+            0 | bindings::SPI_NBITS_SINGLE => Some(Self::Single),
+            bindings::SPI_NBITS_DUAL => Some(Self::Dual),
+            bindings::SPI_NBITS_QUAD => Some(Self::Quad),
+            bindings::SPI_NBITS_OCTAL => Some(Self::Octal),
+            _ => None,
+        }
+    }
+
+    /// The number of wires.
+    pub fn wires(self) -> u32 {
+        self as u32
+    }
 }
 
 /// Returns the `bits_per_word_mask` bit for words of `bits` bits (C's `SPI_BPW_MASK`), or 0 for

@@ -1,22 +1,25 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! The controller's state and the transfer engine.
+//! The controller's state, its operations and the transfer engine.
 
 use core::cell::Cell;
 
 use crate::regs::{
-    self, CSDEF, CSID, CSMODE, FMT, IE, IP, RXDATA, RXMARK, SCKDIV, SCKMODE, TXDATA,
+    self, CsMode, Proto, CSDEF, CSID, CSMODE, FMT, IE, IP, RXDATA, RXMARK, SCKDIV, SCKMODE, TXDATA,
 };
 use kernel::{
     clk::Clk,
     device::{Bound, Device},
+    fault_inject::FaultAttr,
     io::{
         mem::{DevresIoMem, IoMem},
         poll::read_poll_timeout,
         Io,
     },
+    irq::IrqReturn,
     prelude::*,
-    spi::{self, Buffers},
+    spi::{self, Buffers, Mode, Nbits},
+    str::CString,
     sync::{
         atomic::{Atomic, AtomicFlag, Relaxed},
         SpinLock,
@@ -28,10 +31,13 @@ use kernel::{
 const POLL_MAX_NS: u64 = 10_000;
 /// Status reads before a polled wait starts reading the clock.
 const FAST_POLLS: usize = 4;
-/// Slack added to a polled chunk's wire time before it counts as lost.
+/// Time a polled chunk gets, beyond its wire time, before the wait falls back to the interrupt.
 const POLL_SLACK: Delta = Delta::from_micros(200);
 /// Slack added to an interrupt-driven chunk's wire time before it counts as lost.
 const IRQ_SLACK: Delta = Delta::from_millis(200);
+
+/// The deepest FIFO the watermark registers can describe (3 bits; the FU540 has 8 entries).
+pub(crate) const MAX_DEPTH: usize = 8;
 
 type Regs<'a> = &'a IoMem<'a, { regs::SIZE }>;
 
@@ -43,7 +49,7 @@ struct Shadow {
     /// Inactive levels of the chip selects (CSDEF); `None` until read from the hardware.
     cs_inactive: Option<u32>,
     /// Chip select and mode bits of the device last selected.
-    selected: Option<(u8, u32)>,
+    selected: Option<(u8, spi::Modes)>,
     sckdiv: Option<u32>,
     fmt: Option<u32>,
     rxmark: Option<u32>,
@@ -51,45 +57,53 @@ struct Shadow {
 
 /// The driver's controller data.
 #[pin_data(PinnedDrop)]
-pub(crate) struct SifiveSpi<const UNPREPARE_HOOK: bool> {
+pub(crate) struct SifiveSpi {
     pub(crate) iomem: DevresIoMem<{ regs::SIZE }>,
     clk: Clk,
     /// Whether `clk` is enabled by us (runtime PM state).
     clk_on: AtomicFlag,
-    /// Input clock rate, in Hz, read when the clock is enabled.
-    rate: Atomic<u32>,
     fifo_depth: usize,
     #[pin]
     shadow: SpinLock<Shadow>,
     /// Whether a lost transfer was logged already.
     timeout_logged: AtomicFlag,
-    /// Whether the test knob `debug_lose_irq` has dropped its interrupt.
-    irq_lost: AtomicFlag,
     /// The IP bits the current wait is for, 0 when nobody waits. The interrupt line can fire
     /// again after the handler disabled it (the level is sampled late), so only a pending
     /// awaited condition completes a wait: a stray completion would end the next wait early.
     irq_awaited: Atomic<u32>,
+    /// Fault injection: the interrupt handler drops a completion, as if the interrupt was lost
+    /// (debugfs `<device>-fail_irq`; off unless configured).
+    #[pin]
+    fail_irq: FaultAttr,
+    /// Fault injection: a polled wait runs out of its budget at once, as if the poller had
+    /// been preempted for longer than that (debugfs `<device>-fail_poll`).
+    #[pin]
+    fail_poll: FaultAttr,
 }
 
-impl<const U: bool> SifiveSpi<U>
-where
-    Self: spi::ControllerOps,
-{
-    pub(crate) fn new(
+/// Debugfs names of the controller's fault injection points.
+pub(crate) struct FaultNames {
+    pub(crate) irq: CString,
+    pub(crate) poll: CString,
+}
+
+impl SifiveSpi {
+    pub(crate) fn new<'a>(
         iomem: DevresIoMem<{ regs::SIZE }>,
         clk: Clk,
         fifo_depth: usize,
-    ) -> impl PinInit<Self, Error> {
+        faults: &'a FaultNames,
+    ) -> impl PinInit<Self, Error> + 'a {
         try_pin_init!(Self {
             iomem,
             clk,
             clk_on: AtomicFlag::new(false),
-            rate: Atomic::new(0),
             fifo_depth,
             shadow <- kernel::new_spinlock!(Shadow::default()),
             timeout_logged: AtomicFlag::new(false),
-            irq_lost: AtomicFlag::new(false),
             irq_awaited: Atomic::new(0),
+            fail_irq <- FaultAttr::new(&faults.irq),
+            fail_poll <- FaultAttr::new(&faults.poll),
         })
     }
 
@@ -98,8 +112,6 @@ where
     pub(crate) fn power_up(&self, dev: &Device<Bound>) -> Result {
         let io = self.iomem.access(dev)?;
         self.clock_on()?;
-        let rate = u32::try_from(self.clk.rate().as_hz()).map_err(|_| EINVAL)?;
-        self.rate.store(rate, Relaxed);
         io.write_reg(IE::zeroed());
         io.write_reg(regs::TXMARK::zeroed().with_const_mark::<1>());
         io.write_reg(regs::RXMARK::zeroed());
@@ -163,52 +175,56 @@ where
         self.fifo_depth
     }
 
-    /// Input clock rate in Hz.
-    pub(crate) fn rate(&self) -> u32 {
-        self.rate.load(Relaxed)
+    /// Input clock rate in Hz, read each time as the C driver does (the rate may change while
+    /// the controller is in use).
+    pub(crate) fn rate(&self) -> Result<u32> {
+        u32::try_from(self.clk.rate().as_hz()).map_err(|_| EINVAL)
+    }
+
+    /// Programs chip select line, polarity and clock mode for `spi`, if another device (or
+    /// another mode) was selected last.
+    ///
+    /// Called on chip select assertion and at each transfer: the core does not assert chip
+    /// select for a message that starts with a `cs_off` transfer.
+    fn select(&self, io: Regs<'_>, spi: &spi::Device) {
+        let (cs, mode) = (spi.chip_select(), spi.mode());
+        let mut shadow = self.shadow.lock();
+        if shadow.selected == Some((cs, mode)) {
+            return;
+        }
+        let bit = 1u32 << cs;
+        let old = shadow.cs_inactive.unwrap_or(u32::MAX);
+        let levels = if mode.contains(Mode::CsHigh) {
+            old & !bit
+        } else {
+            old | bit
+        };
+        if shadow.cs_inactive != Some(levels) {
+            io.write_reg(CSDEF::zeroed().with_levels(levels));
+            shadow.cs_inactive = Some(levels);
+        }
+        io.write_reg(CSID::zeroed().with_id(u32::from(cs)));
+        io.write_reg(
+            SCKMODE::zeroed()
+                .with_pha(mode.contains(Mode::Cpha))
+                .with_pol(mode.contains(Mode::Cpol)),
+        );
+        shadow.selected = Some((cs, mode));
     }
 
     /// Drives the chip select of `spi`: asserted if `active`.
-    ///
-    /// The device's chip select, polarity and clock mode are programmed on assertion, and only
-    /// when they differ from the last device's.
-    pub(crate) fn set_cs(&self, dev: &Device<Bound>, spi: &spi::Device, active: bool) {
+    fn set_cs(&self, dev: &Device<Bound>, spi: &spi::Device, active: bool) {
         let Ok(io) = self.iomem.access(dev) else {
             return;
         };
         if active {
-            let (cs, mode) = (spi.chip_select(), spi.mode());
-            let mut shadow = self.shadow.lock();
-            if shadow.selected != Some((cs, mode)) {
-                let bit = 1u32 << cs;
-                let old = shadow.cs_inactive.unwrap_or(u32::MAX);
-                let levels = if mode & spi::mode::CS_HIGH != 0 {
-                    old & !bit
-                } else {
-                    old | bit
-                };
-                if shadow.cs_inactive != Some(levels) {
-                    io.write_reg(CSDEF::zeroed().with_levels(levels));
-                    shadow.cs_inactive = Some(levels);
-                }
-                io.write_reg(CSID::zeroed().with_id(u32::from(cs)));
-                io.write_reg(
-                    SCKMODE::zeroed()
-                        .with_pha(mode & spi::mode::CPHA != 0)
-                        .with_pol(mode & spi::mode::CPOL != 0),
-                );
-                shadow.selected = Some((cs, mode));
-            }
+            self.select(io, spi);
         }
-        io.write_reg(if active {
-            CSMODE::zeroed().with_const_mode::<{ regs::CSMODE_HOLD }>()
-        } else {
-            CSMODE::zeroed().with_const_mode::<{ regs::CSMODE_AUTO }>()
-        });
+        io.write_reg(CSMODE::zeroed().with_mode(if active { CsMode::Hold } else { CsMode::Auto }));
     }
 
     /// Runs one transfer to completion.
-    pub(crate) fn transfer(
+    fn transfer(
         &self,
         ctlr: &spi::Controller<Self>,
         dev: &Device<Bound>,
@@ -216,21 +232,25 @@ where
         xfer: &mut spi::Transfer,
     ) -> Result {
         let io = self.iomem.access(dev)?;
+        self.select(io, spi);
+        let rate = self.rate()?;
         let speed = xfer.speed_hz().max(1);
-        let lanes = xfer.tx_nbits().max(xfer.rx_nbits()).max(1);
-        let div = self.divider(speed);
-        xfer.set_effective_speed_hz(self.rate() / (2 * (div + 1)));
-        let lsb_first = spi.mode() & spi::mode::LSB_FIRST != 0;
-        let buffers = xfer.buffers()?;
-        let tx_only = matches!(buffers, Buffers::Tx(_));
-        let fmt = match lanes {
-            spi::nbits::QUAD => FMT::zeroed().with_const_proto::<2>(),
-            spi::nbits::DUAL => FMT::zeroed().with_const_proto::<1>(),
-            _ => FMT::zeroed(),
+        let div = divider(rate, speed);
+        xfer.set_effective_speed_hz(rate / (2 * (div + 1)));
+        let lanes = if xfer.tx_nbits().wires() >= xfer.rx_nbits().wires() {
+            xfer.tx_nbits()
+        } else {
+            xfer.rx_nbits()
         };
-        let fmt = fmt
-            .with_lsb_first(lsb_first)
-            .with_tx_only(tx_only)
+        let buffers = xfer.buffers()?;
+        let fmt = FMT::zeroed()
+            .with_proto(match lanes {
+                Nbits::Quad => Proto::Quad,
+                Nbits::Dual => Proto::Dual,
+                _ => Proto::Single,
+            })
+            .with_lsb_first(spi.mode().contains(Mode::LsbFirst))
+            .with_tx_only(matches!(buffers, Buffers::Tx(_)))
             .with_const_len::<8>();
         {
             let mut shadow = self.shadow.lock();
@@ -245,7 +265,7 @@ where
         }
 
         // Wire time of one byte, in ns, for the wait bounds.
-        let byte_ns = 8 * 1_000_000_000 / (u64::from(speed) * u64::from(lanes));
+        let byte_ns = 8 * 1_000_000_000 / (u64::from(speed) * u64::from(lanes.wires()));
         let engine = Engine {
             io,
             ctlr,
@@ -288,15 +308,63 @@ where
         Ok(())
     }
 
-    /// The SCKDIV value for the fastest clock not above `speed`.
-    fn divider(&self, speed: u32) -> u32 {
-        let half = self.rate() / 2;
-        half.div_ceil(speed).saturating_sub(1).min(0xfff)
+    /// Handles the controller's interrupt: completes the current wait if its condition is
+    /// pending.
+    fn handle_irq(&self, io: Regs<'_>, ctlr: &spi::Controller<Self>) -> IrqReturn {
+        let awaited = self.irq_awaited.load(Relaxed);
+        if awaited == 0 || io.read(IP).into_raw() & awaited == 0 {
+            return IrqReturn::None;
+        }
+        self.irq_awaited.store(0, Relaxed);
+        // Disable until the next wait: the watermark conditions are level-triggered.
+        io.write_reg(IE::zeroed());
+        if !self.fail_irq.should_fail(1) {
+            ctlr.finalize_current_transfer();
+        }
+        IrqReturn::Handled
+    }
+}
+
+#[vtable]
+impl spi::ControllerOps for SifiveSpi {
+    fn transfer_one(
+        ctlr: &spi::Controller<Self>,
+        spi: &spi::Device,
+        xfer: &mut spi::Transfer,
+        parent: &Device<Bound>,
+    ) -> Result<spi::TransferStatus> {
+        ctlr.data().transfer(ctlr, parent, spi, xfer)?;
+        Ok(spi::TransferStatus::Done)
+    }
+
+    fn set_cs(ctlr: &spi::Controller<Self>, spi: &spi::Device, high: bool, parent: &Device<Bound>) {
+        // The core asks for a line level; CSDEF holds the polarity, so go back to "active".
+        let active = high == spi.mode().contains(Mode::CsHigh);
+        ctlr.data().set_cs(parent, spi, active);
+    }
+
+    fn handle_irq(ctlr: &spi::Controller<Self>, parent: &Device<Bound>) -> IrqReturn {
+        match ctlr.data().iomem.access(parent) {
+            Ok(io) => ctlr.data().handle_irq(io, ctlr),
+            Err(_) => IrqReturn::None,
+        }
+    }
+
+    // Benchmark build only (`make bench`, variant "unprepare"): a no-op hook, whose presence
+    // alone makes the core run it per message and send the idle teardown after queued traffic
+    // to the kthread. The driver proper has none: the hardware needs nothing done when the
+    // queue runs empty, and power is runtime PM's job.
+    #[cfg(spi_sifive_rs_unprepare_hook)]
+    fn unprepare_transfer_hardware(
+        _ctlr: &spi::Controller<Self>,
+        _parent: &Device<Bound>,
+    ) -> Result {
+        Ok(())
     }
 }
 
 #[pinned_drop]
-impl<const U: bool> PinnedDrop for SifiveSpi<U> {
+impl PinnedDrop for SifiveSpi {
     fn drop(self: Pin<&mut Self>) {
         if self.clk_on.load(Relaxed) {
             self.clk.disable_unprepare();
@@ -304,26 +372,30 @@ impl<const U: bool> PinnedDrop for SifiveSpi<U> {
     }
 }
 
-/// The deepest FIFO the watermark registers can describe (3 bits; the FU540 has 8 entries).
-pub(crate) const MAX_DEPTH: usize = 8;
+/// The SCKDIV value for the fastest clock not above `speed`, given the input clock `rate`.
+fn divider(rate: u32, speed: u32) -> u32 {
+    (rate / 2)
+        .div_ceil(speed)
+        .saturating_sub(1)
+        .min(regs::SCKDIV_MAX)
+}
+
+/// The slowest and fastest clock rates the divider can make from `rate`.
+pub(crate) fn speed_range(rate: u32) -> (u32, u32) {
+    (rate.div_ceil(2 * (regs::SCKDIV_MAX + 1)), rate / 2)
+}
 
 /// Moves one transfer's data through the FIFOs, one FIFO-sized chunk at a time.
-struct Engine<'a, const U: bool>
-where
-    SifiveSpi<U>: spi::ControllerOps,
-{
+struct Engine<'a> {
     io: Regs<'a>,
-    ctlr: &'a spi::Controller<SifiveSpi<U>>,
+    ctlr: &'a spi::Controller<SifiveSpi>,
     depth: usize,
     byte_ns: u64,
     /// RXMARK as the hardware holds it (full chunks all use the same one).
     rxmark: Cell<Option<u32>>,
 }
 
-impl<const U: bool> Engine<'_, U>
-where
-    SifiveSpi<U>: spi::ControllerOps,
-{
+impl Engine<'_> {
     /// Sends one chunk (at most a FIFO's worth) and, with `rx`, receives as many bytes.
     ///
     /// The FIFOs are empty when a chunk starts (the previous one was waited for), so the
@@ -361,7 +433,7 @@ where
     fn wait(&self, cond: IE, wire_ns: u64) -> Result {
         let want = cond.into_raw();
         let wire = Delta::from_nanos(wire_ns as i64);
-        if wire_ns <= POLL_MAX_NS {
+        if wire_ns <= POLL_MAX_NS && !self.ctlr.data().fail_poll.should_fail(1) {
             // Most chunks are done by the time they are checked: try a few status reads
             // before paying for clock reads in the bounded poll.
             for _ in 0..FAST_POLLS {
@@ -369,61 +441,55 @@ where
                     return Ok(());
                 }
             }
-            let timeout = Delta::from_nanos(2 * wire.as_nanos() + POLL_SLACK.as_nanos());
-            return read_poll_timeout(
+            let budget = Delta::from_nanos(2 * wire.as_nanos() + POLL_SLACK.as_nanos());
+            let polled = read_poll_timeout(
                 || Ok(self.io.read(IP).into_raw()),
                 |ip| ip & want != 0,
                 Delta::ZERO,
-                timeout,
-            )
-            .map(|_| ());
+                budget,
+            );
+            // The budget can run out on a healthy controller (the poller was preempted or
+            // interrupted for longer): the interrupt wait below, with its own bound, decides.
+            if polled.is_ok() {
+                return Ok(());
+            }
         }
-        self.ctlr.data().irq_awaited.store(want, Relaxed);
+        self.wait_irq(cond, wire)
+    }
+
+    /// Sleeps until the interrupt handler sees `cond` pending, for at most the wire time plus
+    /// [`IRQ_SLACK`].
+    fn wait_irq(&self, cond: IE, wire: Delta) -> Result {
+        let hw = self.ctlr.data();
+        hw.irq_awaited.store(cond.into_raw(), Relaxed);
         self.io.write_reg(cond);
         let timeout = Delta::from_nanos(2 * wire.as_nanos() + IRQ_SLACK.as_nanos());
         let result = self.ctlr.wait_transfer_done(timeout);
+        // The handler disables the interrupt when it takes the condition; but a stale
+        // interrupt may have taken it between the two writes above, leaving IE set with no
+        // waiter. Disabling here bounds that to this wait.
+        self.io.write_reg(IE::zeroed());
         if result.is_err() {
-            self.io.write_reg(IE::zeroed());
-            self.ctlr.data().irq_awaited.store(0, Relaxed);
+            hw.irq_awaited.store(0, Relaxed);
             self.ctlr.synchronize_irq();
         }
         result
     }
 
-    /// Leaves the controller usable after a failed chunk: interrupts off, receive FIFO empty.
+    /// Leaves the controller usable after a failed chunk: interrupts off, frames still in the
+    /// transmit FIFO sent, the receive FIFO drained (a late frame would shift later reads).
     fn recover(&self) {
         self.io.write_reg(IE::zeroed());
+        let drain = Delta::from_nanos(
+            (self.depth as u64 * self.byte_ns + POLL_SLACK.as_nanos() as u64) as i64,
+        );
+        // TXWM (mark 1): the transmit FIFO is empty. If it never empties, the hardware is
+        // gone and the drain below is as good as anything.
+        let _ = read_poll_timeout(|| Ok(self.io.read(IP)), |ip| ip.txwm(), Delta::ZERO, drain);
         for _ in 0..=self.depth {
             if self.io.read(RXDATA).empty() {
                 break;
             }
         }
     }
-}
-
-/// Handles the controller's interrupt: completes the current wait if its condition is pending.
-///
-/// With `lose_first` (a test knob), the first interrupt's completion is dropped, as if the
-/// interrupt had been lost, so the waiter's timeout path runs.
-pub(crate) fn handle_irq<const U: bool>(
-    io: Regs<'_>,
-    ctlr: &spi::Controller<SifiveSpi<U>>,
-    lose_first: bool,
-) -> bool
-where
-    SifiveSpi<U>: spi::ControllerOps,
-{
-    let hw = ctlr.data();
-    let awaited = hw.irq_awaited.load(Relaxed);
-    if awaited == 0 || io.read(IP).into_raw() & awaited == 0 {
-        return false;
-    }
-    hw.irq_awaited.store(0, Relaxed);
-    // Disable until the next wait: the watermark conditions are level-triggered.
-    io.write_reg(IE::zeroed());
-    if lose_first && !hw.irq_lost.xchg(true, Relaxed) {
-        return true;
-    }
-    ctlr.finalize_current_transfer();
-    true
 }

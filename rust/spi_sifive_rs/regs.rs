@@ -3,7 +3,7 @@
 //! Registers of the SiFive SPI controller (FU540-C000 manual, chapter "Serial Peripheral
 //! Interface").
 
-use kernel::io::register;
+use kernel::{io::register, num::Bounded, prelude::*};
 
 /// Size of the register window.
 pub(crate) const SIZE: usize = 0x1000;
@@ -34,8 +34,7 @@ register! {
 
     /// Chip select mode.
     pub(crate) CSMODE(u32) @ 0x18 {
-        /// 0 = AUTO (deassert after each frame), 2 = HOLD (keep asserted), 3 = OFF.
-        1:0 mode;
+        1:0 mode ?=> CsMode;
     }
 
     /// Delays around chip select, in SCK cycles.
@@ -56,8 +55,8 @@ register! {
 
     /// Frame format.
     pub(crate) FMT(u32) @ 0x40 {
-        /// 0 = single, 1 = dual, 2 = quad wires.
-        1:0 proto;
+        /// Wires per direction.
+        1:0 proto ?=> Proto;
         /// Least significant bit first.
         2:2 lsb_first => bool;
         /// Transmit only: the receive FIFO is not filled.
@@ -109,7 +108,69 @@ register! {
     }
 }
 
-/// CSMODE: deassert chip select after each frame.
-pub(crate) const CSMODE_AUTO: u32 = 0;
-/// CSMODE: keep chip select asserted between frames.
-pub(crate) const CSMODE_HOLD: u32 = 2;
+/// The largest SCKDIV value (a 12-bit field): the slowest clock is input / 8192.
+pub(crate) const SCKDIV_MAX: u32 = (1 << 12) - 1;
+
+/// Chip select behaviour (CSMODE.mode; the driver does not use OFF, 3).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum CsMode {
+    /// Asserted for each frame, deasserted between frames.
+    Auto = 0,
+    /// Kept asserted from the first frame until the mode changes.
+    Hold = 2,
+}
+
+impl From<CsMode> for Bounded<u32, 2> {
+    fn from(mode: CsMode) -> Self {
+        match mode {
+            CsMode::Auto => Bounded::<u32, 2>::new::<0>(),
+            CsMode::Hold => Bounded::<u32, 2>::new::<2>(),
+        }
+    }
+}
+
+impl TryFrom<Bounded<u32, 2>> for CsMode {
+    type Error = Error;
+
+    fn try_from(value: Bounded<u32, 2>) -> Result<Self> {
+        match value.get() {
+            0 => Ok(Self::Auto),
+            2 => Ok(Self::Hold),
+            _ => Err(EINVAL),
+        }
+    }
+}
+
+/// SPI protocol: how many wires carry data (FMT.proto).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Proto {
+    /// One wire per direction (MOSI, MISO).
+    Single = 0,
+    /// Two bidirectional wires (DQ0-1).
+    Dual = 1,
+    /// Four bidirectional wires (DQ0-3).
+    Quad = 2,
+}
+
+impl From<Proto> for Bounded<u32, 2> {
+    fn from(proto: Proto) -> Self {
+        match proto {
+            Proto::Single => Bounded::<u32, 2>::new::<0>(),
+            Proto::Dual => Bounded::<u32, 2>::new::<1>(),
+            Proto::Quad => Bounded::<u32, 2>::new::<2>(),
+        }
+    }
+}
+
+impl TryFrom<Bounded<u32, 2>> for Proto {
+    type Error = Error;
+
+    fn try_from(value: Bounded<u32, 2>) -> Result<Self> {
+        match value.get() {
+            0 => Ok(Self::Single),
+            1 => Ok(Self::Dual),
+            2 => Ok(Self::Quad),
+            _ => Err(EINVAL),
+        }
+    }
+}

@@ -3,11 +3,8 @@
 # accesses): one variant, READS 4 KiB MTD reads and MSGS READ ID messages, as
 # /etc/bench.conf says. Boots with different sizes are differenced.
 . /etc/bench.conf
-name=${VARIANT%%:*} rest=${VARIANT#*:}
-mod=${rest%%:*} params=$(echo "${rest#*:}" | tr , ' ')
-# shellcheck disable=SC2086 # parameters are words
-insmod /modules/$mod.ko $params || fail "insmod $mod $params failed"
-wait_for /dev/mtd0 10 || fail "no /dev/mtd0 with $name"
+name=${VARIANT%%:*} mod=${VARIANT#*:}
+load_bench_variant "$mod"
 dd if=/dev/mtd0 of=/dev/null bs=4k count="$READS" 2>/dev/null || fail "MTD read failed"
 spidev_on
 spitool burst "$SPIDEV" "$MSGS" 4 >/dev/null || fail "spidev burst failed"

@@ -4,7 +4,9 @@
 # machine noise hits all variants alike. The trace is shipped at the end.
 #
 # /etc/bench.conf sets ROUNDS, MSGS (4-byte READ ID messages per run), READS
-# (4 KiB MTD reads per run) and VARIANTS (name:module:parameters, words).
+# (4 KiB MTD reads per run) and VARIANTS (name:module, words; a module is a
+# path under /modules without .ko, e.g. musttx/spi_sifive_rs for a variant
+# build).
 # timeout: 3000
 . /etc/bench.conf
 T=/sys/kernel/tracing
@@ -36,13 +38,9 @@ round=0
 while [ $round -lt "$ROUNDS" ]; do
 	round=$((round + 1))
 	for v in $VARIANTS; do
-		name=${v%%:*} rest=${v#*:}
-		mod=${rest%%:*} params=$(echo "${rest#*:}" | tr , ' ')
+		name=${v%%:*} mod=${v#*:}
 		unload_all
-		# shellcheck disable=SC2086 # parameters are words
-		insmod /modules/$mod.ko $params || fail "insmod $mod $params failed"
-		SPI_DRIVER_MODULE=$mod
-		wait_for /dev/mtd0 10 || fail "no /dev/mtd0 with $name"
+		load_bench_variant "$mod"
 		irq=$(awk '/10040000.spi/ { sub(":", "", $1); print $1 }' /proc/interrupts)
 		echo "irq == $irq" >$T/events/irq/irq_handler_exit/filter
 		echo "irq == $irq" >$T/events/irq/irq_handler_entry/filter

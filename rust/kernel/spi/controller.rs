@@ -2,11 +2,11 @@
 
 //! SPI controllers: the ops trait, allocation, settings and device-managed registration.
 
-use super::{Device, Message, Transfer};
+use super::{ControllerFlags, Device, Message, Modes, Transfer};
 use crate::{
-    bindings, container_of,
+    bindings,
     device::{self, Bound},
-    devres,
+    devres::Devres,
     error::{from_result, to_result, VTABLE_DEFAULT_ERROR},
     irq::{self, IrqRequest, IrqReturn},
     prelude::*,
@@ -17,7 +17,7 @@ use crate::{
     time::{msecs_to_jiffies, Delta},
     types::Opaque,
 };
-use core::{marker::PhantomData, ops::Deref, ptr::NonNull};
+use core::{marker::PhantomData, mem::ManuallyDrop, ptr::NonNull};
 
 /// How [`ControllerOps::transfer_one`] left a transfer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -126,28 +126,35 @@ pub trait ControllerOps: Send + Sync + Sized + 'static {
     }
 }
 
-/// What the controller's private area holds: the driver's data, and what the abstraction needs
-/// to release it.
+/// What the controller's private area holds: the driver's data, and the state the abstraction
+/// keeps beside it.
 #[repr(C)]
 struct Inner<T> {
-    /// The SPI core's release function, called after `data` is dropped.
-    core_release: Option<unsafe extern "C" fn(*mut bindings::device)>,
     /// The interrupt requested by [`UnregisteredController::register_with_irq`]; written only
     /// before the controller is registered.
     irq: Option<u32>,
-    /// Whether the controller is registered. Set before registration; cleared under the
-    /// core's `io_mutex` (held around every callback that gets a bound device) when the
-    /// registration is dropped, before the parent's resources are released.
+    /// Whether the controller is registered. Set before registration; cleared when the
+    /// registration is dropped, after the message pump has stopped and under the bus lock
+    /// (held by every other caller of the callbacks that get a bound device), before the
+    /// parent's resources are released.
     registered: AtomicFlag,
-    data: T,
+    /// Dropped by whoever owns the controller for the driver: [`UnregisteredController`] if it
+    /// is never registered, [`Registration`] after unregistration. Not at the final release of
+    /// the controller, which may come after the module is gone (a client can hold the
+    /// controller longer), and runs the core's release only, as for a C driver.
+    data: ManuallyDrop<T>,
 }
 
 /// An SPI controller (`struct spi_controller`) with driver data `T`.
 ///
+/// Drivers see it as `&Controller<T>`: in the callbacks, from an [`UnregisteredController`]
+/// before registration and from a [`Registration`] while it lives, which is when `T` lives.
+///
 /// # Invariants
 ///
 /// `self.0` is a valid `struct spi_controller` allocated by [`Controller::new`], whose private
-/// area holds an initialized `Inner<T>` until the controller's device is released.
+/// area holds an initialized `Inner<T>`; its `data` is initialized for as long as a
+/// `&Controller<T>` is reachable by the driver (see [`Inner::data`]).
 #[repr(transparent)]
 pub struct Controller<T: ControllerOps>(Opaque<bindings::spi_controller>, PhantomData<T>);
 
@@ -174,9 +181,21 @@ impl<T: ControllerOps> Controller<T> {
 
     /// The driver's data.
     pub fn data(&self) -> &T {
-        // SAFETY: By the type invariant the private area holds an initialized `Inner<T>` that
-        // lives as long as the controller, and it is only ever accessed shared.
+        // SAFETY: By the type invariant `data` is initialized while `self` is reachable, and it
+        // is only ever accessed shared.
         unsafe { &(*self.inner()).data }
+    }
+
+    /// Drops the driver's data.
+    ///
+    /// # Safety
+    ///
+    /// Called once, by the owner of the driver's data ([`UnregisteredController`] or
+    /// [`Registration`]), when no callback, interrupt handler or borrow can reach it any more.
+    unsafe fn drop_data(&self) {
+        // SAFETY: `data` is initialized (type invariant) and, by the caller's guarantee,
+        // unreachable from now on.
+        unsafe { ManuallyDrop::drop(&mut (*self.inner()).data) };
     }
 
     /// The controller's own device (`spi_master` class device).
@@ -259,18 +278,6 @@ impl<T: ControllerOps> Controller<T> {
         unsafe { (*self.inner()).irq }
     }
 
-    /// Stops the controller's message queue for system sleep (`spi_controller_suspend`).
-    pub fn suspend(&self) -> Result {
-        // SAFETY: By the type invariant `self.as_raw()` is a valid controller.
-        to_result(unsafe { bindings::spi_controller_suspend(self.as_raw()) })
-    }
-
-    /// Restarts the controller's message queue after system sleep (`spi_controller_resume`).
-    pub fn resume(&self) -> Result {
-        // SAFETY: By the type invariant `self.as_raw()` is a valid controller.
-        to_result(unsafe { bindings::spi_controller_resume(self.as_raw()) })
-    }
-
     /// Allocates a controller for `parent` with the driver data `data`.
     ///
     /// The controller is set up with the operations of `T`; set its capabilities on the
@@ -280,9 +287,19 @@ impl<T: ControllerOps> Controller<T> {
         parent: &'a device::Device<Bound>,
         data: impl PinInit<T, Error>,
     ) -> Result<UnregisteredController<'a, T>> {
+        // The private area follows `struct spi_controller` in one `kzalloc`, aligned for DMA,
+        // which on some architectures (riscv) is no stricter than kmalloc's minimum: data that
+        // needs more cannot live there.
+        const {
+            assert!(
+                core::mem::align_of::<Inner<T>>() <= bindings::ARCH_KMALLOC_MINALIGN,
+                "SPI controller data needs more alignment than the private area has"
+            )
+        };
         let size = u32::try_from(core::mem::size_of::<Inner<T>>()).map_err(|_| EINVAL)?;
         // SAFETY: `parent.as_raw()` is a valid device; the core allocates the controller and a
-        // zeroed private area of `size` bytes, aligned for DMA (so for any `T`).
+        // zeroed private area of `size` bytes, aligned at least to `ARCH_KMALLOC_MINALIGN`
+        // (checked above to be enough for `Inner<T>`).
         let raw = unsafe { bindings::spi_alloc_host(parent.as_raw(), size) };
         let raw = NonNull::new(raw).ok_or(ENOMEM)?;
         // SAFETY: `raw` is a freshly allocated controller.
@@ -290,8 +307,8 @@ impl<T: ControllerOps> Controller<T> {
             unsafe { bindings::spi_controller_get_devdata(raw.as_ptr()) }.cast::<Inner<T>>();
 
         // SAFETY: `inner` is valid for writes of `Inner<T>`, not yet shared, and never moves
-        // (it lives inside the controller allocation).
-        let init = unsafe { pin_init::raw_try_init(&raw mut (*inner).data, data) };
+        // (it lives inside the controller allocation); `ManuallyDrop<T>` has `T`'s layout.
+        let init = unsafe { pin_init::raw_try_init((&raw mut (*inner).data).cast::<T>(), data) };
         if let Err(e) = init {
             // SAFETY: `raw` came from `spi_alloc_host` and is not used afterwards; `data` was
             // not initialized, so nothing needs dropping.
@@ -299,25 +316,12 @@ impl<T: ControllerOps> Controller<T> {
             return Err(e);
         }
 
-        // SAFETY: `raw` is valid and not shared yet: install the ops and our release, which
-        // drops `data` before handing over to the core's. `dev.class`, when set, points to the
-        // SPI core's static class.
+        // SAFETY: `raw` is valid and not shared yet: initialize the rest of `Inner<T>` and
+        // install the ops.
         unsafe {
-            let c = raw.as_ptr();
-            // The device core calls `dev.release` in place of the class's `dev_release`, which
-            // is where the SPI core puts its own (freeing the controller): chain to whichever
-            // would have run.
-            let class = (*c).dev.class;
-            let core = (*c).dev.release.or(if class.is_null() {
-                None
-            } else {
-                (*class).dev_release
-            });
-            (&raw mut (*inner).core_release).write(core);
             (&raw mut (*inner).irq).write(None);
             (&raw mut (*inner).registered).write(AtomicFlag::new(false));
-            (*c).dev.release = Some(Adapter::<T>::release);
-            Adapter::<T>::install_ops(c);
+            Adapter::<T>::install_ops(raw.as_ptr());
         }
 
         // SAFETY: `raw` is valid with refcount 1, which the `ARef` takes over.
@@ -330,7 +334,9 @@ impl<T: ControllerOps> Controller<T> {
     }
 }
 
-// SAFETY: Reference counting of the controller is that of its embedded `struct device`.
+// SAFETY: Reference counting of the controller is that of its embedded `struct device`. The
+// references are the abstraction's own ([`UnregisteredController`], [`Registration`]): the
+// driver's data does not outlive them.
 unsafe impl<T: ControllerOps> AlwaysRefCounted for Controller<T> {
     fn inc_ref(&self) {
         // SAFETY: By the type invariant the embedded device is valid.
@@ -351,15 +357,34 @@ unsafe impl<T: ControllerOps> Send for Controller<T> {}
 unsafe impl<T: ControllerOps> Sync for Controller<T> {}
 
 /// A controller not yet registered: its capabilities can still be set.
+///
+/// Dropping it without registering drops the driver's data and the controller.
 pub struct UnregisteredController<'a, T: ControllerOps> {
     ctlr: ARef<Controller<T>>,
     parent: &'a device::Device<Bound>,
     irq: Option<u32>,
 }
 
+impl<T: ControllerOps> Drop for UnregisteredController<'_, T> {
+    fn drop(&mut self) {
+        // SAFETY: The controller was never registered, so no callback can reach the data, and
+        // no interrupt handler either (`register_with_irq` frees its interrupt before giving
+        // up); `finish` does not run this drop.
+        unsafe { self.ctlr.drop_data() };
+    }
+}
+
 impl<T: ControllerOps> UnregisteredController<'_, T> {
     fn raw(&mut self) -> *mut bindings::spi_controller {
         self.ctlr.as_raw()
+    }
+
+    /// The driver's data, e.g. to bring the hardware up before registering.
+    ///
+    /// Only the data: the controller's own services (such as the transfer completion) are set
+    /// up by the core at registration.
+    pub fn data(&self) -> &T {
+        self.ctlr.data()
     }
 
     /// Sets the number of chip selects.
@@ -369,11 +394,10 @@ impl<T: ControllerOps> UnregisteredController<'_, T> {
         self
     }
 
-    /// Sets the mode bits the controller supports (see [`super::mode`]); the core refuses
-    /// devices asking for others.
-    pub fn set_mode_bits(&mut self, bits: u32) -> &mut Self {
+    /// Sets the mode bits the controller supports; the core refuses devices asking for others.
+    pub fn set_mode_bits(&mut self, modes: Modes) -> &mut Self {
         // SAFETY: As in `set_num_chipselect`.
-        unsafe { (*self.raw()).mode_bits = bits };
+        unsafe { (*self.raw()).mode_bits = u32::from(modes) };
         self
     }
 
@@ -394,10 +418,10 @@ impl<T: ControllerOps> UnregisteredController<'_, T> {
         self
     }
 
-    /// Sets the controller flags (see [`super::flags`]).
-    pub fn set_flags(&mut self, flags: u16) -> &mut Self {
+    /// Sets the controller's constraints.
+    pub fn set_flags(&mut self, flags: ControllerFlags) -> &mut Self {
         // SAFETY: As in `set_num_chipselect`.
-        unsafe { (*self.raw()).flags = flags };
+        unsafe { (*self.raw()).flags = u16::from(flags) };
         self
     }
 
@@ -416,19 +440,25 @@ impl<T: ControllerOps> UnregisteredController<'_, T> {
         self
     }
 
-    /// Registers the controller; it is unregistered when the parent device is unbound.
-    pub fn register(self) -> Result<ARef<Controller<T>>> {
+    /// Registers the controller.
+    ///
+    /// It stays registered while the returned [`Registration`] lives, and at most until the
+    /// parent device is unbound. A driver keeps the registration in its device data, so that
+    /// the controller is unregistered while that data, and the parent's runtime PM state, are
+    /// still intact: target drivers do I/O in their own remove.
+    pub fn register(self) -> Result<Devres<Registration<T>>> {
         self.finish()
     }
 
     /// Requests `irq` for the controller, handled by [`ControllerOps::handle_irq`], then
-    /// registers the controller. At unbind the controller is unregistered first, then the
-    /// interrupt freed, so the handler never runs without its controller.
+    /// registers the controller as [`UnregisteredController::register`] does. When the
+    /// registration goes, the controller is unregistered first, then the interrupt freed, so
+    /// the handler never runs without its controller.
     pub fn register_with_irq(
         mut self,
         irq: IrqRequest<'_>,
         flags: irq::Flags,
-    ) -> Result<ARef<Controller<T>>> {
+    ) -> Result<Devres<Registration<T>>> {
         build_assert!(
             T::HAS_HANDLE_IRQ,
             "register_with_irq needs ControllerOps::handle_irq"
@@ -452,59 +482,93 @@ impl<T: ControllerOps> UnregisteredController<'_, T> {
         self.finish()
     }
 
-    fn finish(self) -> Result<ARef<Controller<T>>> {
-        let raw = self.ctlr.as_raw();
+    fn finish(self) -> Result<Devres<Registration<T>>> {
+        let this = ManuallyDrop::new(self);
+        // SAFETY: `this` is not used after this, and never dropped: the reference moves out,
+        // and with it the ownership of the driver's data.
+        let ctlr = unsafe { core::ptr::read(&this.ctlr) };
+        let (parent, irq) = (this.parent, this.irq);
+        let raw = ctlr.as_raw();
         // Target devices are probed, and do I/O, during registration.
-        self.ctlr.registered().store(true, Relaxed);
+        ctlr.registered().store(true, Relaxed);
         // SAFETY: `raw` is a valid, fully set up controller.
         if let Err(e) = to_result(unsafe { bindings::spi_register_controller(raw) }) {
-            self.ctlr.registered().store(false, Relaxed);
-            if let Some(irq) = self.irq {
+            ctlr.registered().store(false, Relaxed);
+            if let Some(irq) = irq {
                 // SAFETY: Requested above with `raw` as its data.
                 unsafe { bindings::free_irq(irq, raw.cast()) };
             }
+            // SAFETY: The controller is not registered and its interrupt is freed: nothing
+            // reaches the data any more.
+            unsafe { ctlr.drop_data() };
             return Err(e);
         }
-        let registration = Registration {
-            ctlr: self.ctlr.clone(),
-            irq: self.irq,
-        };
-        devres::register(self.parent, registration, GFP_KERNEL)?;
-        Ok(self.ctlr)
+        let registration = Registration { ctlr, irq };
+        // On failure the registration is dropped: unregistered again.
+        Devres::new(parent, registration)
     }
 }
 
-impl<T: ControllerOps> Deref for UnregisteredController<'_, T> {
-    type Target = Controller<T>;
-
-    fn deref(&self) -> &Controller<T> {
-        &self.ctlr
-    }
-}
-
-/// Keeps a controller registered; dropped by devres when the parent is unbound.
-struct Registration<T: ControllerOps> {
+/// A registered controller; unregistered when dropped, and the driver's data with it.
+///
+/// Handed out inside a [`Devres`], so it cannot outlive the parent's binding even if the
+/// driver leaks it.
+pub struct Registration<T: ControllerOps> {
     ctlr: ARef<Controller<T>>,
     irq: Option<u32>,
+}
+
+impl<T: ControllerOps> Registration<T> {
+    /// The registered controller.
+    pub fn controller(&self) -> &Controller<T> {
+        &self.ctlr
+    }
+
+    /// Stops the controller's message queue for system sleep (`spi_controller_suspend`).
+    ///
+    /// On failure the controller is left running: the core marks it suspended even when its
+    /// queue did not stop, which would refuse every later message.
+    pub fn suspend(&self) -> Result {
+        // SAFETY: The controller is registered (type invariant of `Registration`), so its
+        // queue exists.
+        let result = to_result(unsafe { bindings::spi_controller_suspend(self.ctlr.as_raw()) });
+        if result.is_err() {
+            // The suspend is abandoned either way; a failure to restart shows in later messages.
+            let _ = self.resume();
+        }
+        result
+    }
+
+    /// Restarts the controller's message queue after system sleep (`spi_controller_resume`).
+    pub fn resume(&self) -> Result {
+        // SAFETY: As in `suspend`; the queue's worker lives until unregistration.
+        to_result(unsafe { bindings::spi_controller_resume(self.ctlr.as_raw()) })
+    }
 }
 
 impl<T: ControllerOps> Drop for Registration<T> {
     fn drop(&mut self) {
         let raw = self.ctlr.as_raw();
         // SAFETY: The controller was registered by `finish`. This removes the target devices,
-        // but a client that still holds one may go on calling `spi_sync()`.
+        // stops the message queue and its kthread; a client that still holds a device may go
+        // on calling `spi_sync()`.
         unsafe { bindings::spi_unregister_controller(raw) };
-        // Fence the driver off: every callback that gets a bound device runs under `io_mutex`,
-        // so once this is done none is running and none will reach the driver again.
-        // SAFETY: `io_mutex` was initialized by the core when the controller was allocated.
-        unsafe { bindings::mutex_lock(&raw mut (*raw).io_mutex) };
+        // Fence the driver off. With the queue stopped, the callbacks that get a bound device
+        // run only for callers holding the bus lock (`spi_sync()`, spi-mem operations), so
+        // once the bus lock is ours none is running, and none will reach the driver again.
+        // SAFETY: The controller is valid; `spi_bus_lock()` sleeps, which a drop may.
+        unsafe { bindings::spi_bus_lock(raw) };
         self.ctlr.registered().store(false, Relaxed);
         // SAFETY: Locked just above.
-        unsafe { bindings::mutex_unlock(&raw mut (*raw).io_mutex) };
+        unsafe { bindings::spi_bus_unlock(raw) };
         if let Some(irq) = self.irq {
             // SAFETY: Requested in `register_with_irq` with `raw` as its data.
             unsafe { bindings::free_irq(irq, raw.cast()) };
         }
+        // SAFETY: No callback reaches the data past the fence and the interrupt is freed; the
+        // driver's borrows of the controller go through `self`, which is being dropped. The
+        // data goes now, while the module is loaded, not at the controller's final release.
+        unsafe { self.ctlr.drop_data() };
     }
 }
 
@@ -547,34 +611,13 @@ impl<T: ControllerOps> Adapter<T> {
         }
     }
 
-    /// # Safety
-    ///
-    /// `dev` must be the embedded device of a controller allocated by [`Controller::new`] for
-    /// `T`, whose last reference is gone.
-    unsafe extern "C" fn release(dev: *mut bindings::device) {
-        // SAFETY: The caller guarantees `dev` is embedded in a `spi_controller`.
-        let c = unsafe { container_of!(dev, bindings::spi_controller, dev) };
-        // SAFETY: The private area holds an initialized `Inner<T>` (type invariant of
-        // `Controller`), which nobody can reach any more.
-        let inner = unsafe { bindings::spi_controller_get_devdata(c) }.cast::<Inner<T>>();
-        // SAFETY: As above; `data` is dropped exactly once, here.
-        let core_release = unsafe {
-            core::ptr::drop_in_place(&raw mut (*inner).data);
-            (*inner).core_release
-        };
-        match core_release {
-            // SAFETY: The core's release for this device, which frees the controller.
-            Some(release) => unsafe { release(dev) },
-            None => pr_err!("spi: controller without a release function leaked\n"),
-        }
-    }
-
     /// The controller and its bound parent, or `None` once the controller is unregistered.
     ///
     /// # Safety
     ///
-    /// `c` must be a controller of `T`, and the caller must hold its `io_mutex` (as the core
-    /// does around these callbacks) or be its interrupt handler.
+    /// `c` must be a controller of `T`, and the caller must be one of the core's callbacks
+    /// that reach the hardware (made by the message pump or by a caller holding the bus lock)
+    /// or the controller's interrupt handler.
     unsafe fn ctlr<'a>(
         c: *mut bindings::spi_controller,
     ) -> Option<(&'a Controller<T>, &'a device::Device<Bound>)> {
@@ -583,9 +626,11 @@ impl<T: ControllerOps> Adapter<T> {
         if !ctlr.registered().load(Relaxed) {
             return None;
         }
-        // SAFETY: `registered` is cleared under `io_mutex`, which the caller holds, before the
-        // parent is unbound and its resources released; the interrupt is freed after that and
-        // before the resources too. So the parent is bound for as long as the caller runs.
+        // SAFETY: `registered` is cleared after the message pump has stopped and under the bus
+        // lock, before the parent is unbound and its resources released (the registration is
+        // dropped with the driver's data or, at the latest, by devres before the resources
+        // acquired earlier); the interrupt is freed after that and before the resources too.
+        // So the parent is bound for as long as the caller runs.
         let parent = unsafe { ctlr.bound_parent() };
         Some((ctlr, parent))
     }
@@ -598,7 +643,7 @@ impl<T: ControllerOps> Adapter<T> {
         spi: *mut bindings::spi_device,
         xfer: *mut bindings::spi_transfer,
     ) -> c_int {
-        // SAFETY: The core calls this under `io_mutex` for a controller of ours.
+        // SAFETY: The core calls this from the message pump for a controller of ours.
         let Some((ctlr, parent)) = (unsafe { Self::ctlr(c) }) else {
             return ESHUTDOWN.to_errno();
         };
@@ -616,7 +661,7 @@ impl<T: ControllerOps> Adapter<T> {
     ///
     /// Only called by the SPI core, as a callback of a controller allocated by [`Controller::new`] for `T`, with pointers to live objects.
     unsafe extern "C" fn set_cs(spi: *mut bindings::spi_device, high: bool) {
-        // SAFETY: The core calls this under `io_mutex` with a valid device of a controller of
+        // SAFETY: The core calls this from the message pump with a valid device of a controller of
         // ours.
         let Some((ctlr, parent)) = (unsafe { Self::ctlr((*spi).controller) }) else {
             return;
@@ -662,7 +707,7 @@ impl<T: ControllerOps> Adapter<T> {
         c: *mut bindings::spi_controller,
         msg: *mut bindings::spi_message,
     ) -> c_int {
-        // SAFETY: The core calls this under `io_mutex` for a controller of ours.
+        // SAFETY: The core calls this from the message pump for a controller of ours.
         let Some((ctlr, parent)) = (unsafe { Self::ctlr(c) }) else {
             return ESHUTDOWN.to_errno();
         };
@@ -691,7 +736,7 @@ impl<T: ControllerOps> Adapter<T> {
     ///
     /// Only called by the SPI core, as a callback of a controller allocated by [`Controller::new`] for `T`, with pointers to live objects.
     unsafe extern "C" fn prepare_transfer_hardware(c: *mut bindings::spi_controller) -> c_int {
-        // SAFETY: The core calls this under `io_mutex` for a controller of ours.
+        // SAFETY: The core calls this from the message pump for a controller of ours.
         let Some((ctlr, parent)) = (unsafe { Self::ctlr(c) }) else {
             return ESHUTDOWN.to_errno();
         };
@@ -702,7 +747,7 @@ impl<T: ControllerOps> Adapter<T> {
     ///
     /// Only called by the SPI core, as a callback of a controller allocated by [`Controller::new`] for `T`, with pointers to live objects.
     unsafe extern "C" fn unprepare_transfer_hardware(c: *mut bindings::spi_controller) -> c_int {
-        // SAFETY: The core calls this under `io_mutex` for a controller of ours.
+        // SAFETY: The core calls this from the message pump for a controller of ours.
         let Some((ctlr, parent)) = (unsafe { Self::ctlr(c) }) else {
             return 0;
         };

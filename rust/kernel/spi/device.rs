@@ -2,6 +2,7 @@
 
 //! A view of `struct spi_device`, the target on one chip select.
 
+use super::Modes;
 use crate::{bindings, device, types::Opaque};
 
 /// An SPI target device as the controller sees it (`struct spi_device`).
@@ -33,10 +34,10 @@ impl Device {
         unsafe { bindings::spi_get_chipselect(self.as_raw(), 0) }
     }
 
-    /// The device's mode bits (see [`super::mode`]).
-    pub fn mode(&self) -> u32 {
+    /// The device's mode bits.
+    pub fn mode(&self) -> Modes {
         // SAFETY: By the type invariant `self.as_raw()` is a valid `spi_device`.
-        unsafe { (*self.as_raw()).mode }
+        Modes(unsafe { (*self.as_raw()).mode })
     }
 
     /// The device's maximum clock rate in Hz.

@@ -9,7 +9,49 @@ mod spi_kunit {
     use crate::spi::{
         bpw_mask,
         transfer::{classify, BufferKind},
+        ControllerFlag, ControllerFlags, Mode, Modes, Nbits,
     };
+
+    #[test]
+    fn mode_bits_match_the_uapi() {
+        // The user-space ABI of <uapi/linux/spi/spi.h>, written out.
+        assert_eq!(u32::from(Modes::from(Mode::Cpha)), 1 << 0);
+        assert_eq!(u32::from(Modes::from(Mode::CsHigh)), 1 << 2);
+        assert_eq!(u32::from(Modes::from(Mode::TxQuad)), 1 << 9);
+        assert_eq!(u32::from(Modes::from(Mode::RxOctal)), 1 << 14);
+        let modes = Mode::Cpha | Mode::Cpol | Mode::RxDual;
+        assert_eq!(u32::from(modes), 0x403);
+        assert!(modes.contains(Mode::Cpol));
+        assert!(!modes.contains(Mode::CsHigh));
+        // A device's mode keeps bits this type has no name for.
+        let raw = Modes((1 << 16) | 1);
+        assert!(raw.contains(Mode::Cpha));
+        assert_eq!(u32::from(raw), 0x10001);
+    }
+
+    #[test]
+    fn controller_flags_match_the_header() {
+        assert_eq!(
+            u16::from(ControllerFlags::from(ControllerFlag::HalfDuplex)),
+            1 << 0
+        );
+        assert_eq!(
+            u16::from(ControllerFlags::from(ControllerFlag::MustTx)),
+            1 << 4
+        );
+        assert_eq!(u16::from(ControllerFlags::empty()), 0);
+    }
+
+    #[test]
+    fn nbits_from_the_core() {
+        assert_eq!(Nbits::from_raw(0), Some(Nbits::Single));
+        assert_eq!(Nbits::from_raw(1), Some(Nbits::Single));
+        assert_eq!(Nbits::from_raw(2), Some(Nbits::Dual));
+        assert_eq!(Nbits::from_raw(4), Some(Nbits::Quad));
+        assert_eq!(Nbits::from_raw(8), Some(Nbits::Octal));
+        assert_eq!(Nbits::from_raw(3), None);
+        assert_eq!(Nbits::Quad.wires(), 4);
+    }
 
     #[test]
     fn bpw_mask_matches_c_macro() {

@@ -2,6 +2,7 @@
 
 //! A view of `struct spi_transfer`, one buffer pair clocked under one setting.
 
+use super::Nbits;
 use crate::{bindings, prelude::*, types::Opaque};
 
 /// The data buffers of a transfer, as a controller driver may use them.
@@ -105,14 +106,17 @@ impl Transfer {
         self.raw().bits_per_word
     }
 
-    /// Number of wires used to transmit (see [`super::nbits`]).
-    pub fn tx_nbits(&self) -> u8 {
-        self.raw().tx_nbits() as u8
+    /// Number of wires used to transmit.
+    ///
+    /// The core validated the width against the device's mode before the transfer reached
+    /// the controller; a transfer without a tx buffer reports one wire.
+    pub fn tx_nbits(&self) -> Nbits {
+        Nbits::from_raw(self.raw().tx_nbits()).unwrap_or(Nbits::Single)
     }
 
-    /// Number of wires used to receive (see [`super::nbits`]).
-    pub fn rx_nbits(&self) -> u8 {
-        self.raw().rx_nbits() as u8
+    /// Number of wires used to receive (see [`Transfer::tx_nbits`]).
+    pub fn rx_nbits(&self) -> Nbits {
+        Nbits::from_raw(self.raw().rx_nbits()).unwrap_or(Nbits::Single)
     }
 
     /// Whether chip select changes after this transfer.

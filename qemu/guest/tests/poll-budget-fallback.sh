@@ -1,0 +1,26 @@
+# SPDX-License-Identifier: GPL-2.0
+# A polled wait whose budget runs out on a healthy controller (as when the
+# poller is preempted for longer than that) must not fail the transfer: the
+# driver goes on waiting for the interrupt. The budget is made to run out with
+# fault injection (debugfs <device>-fail_poll) on every short chunk.
+mod=$(echo "$SPI_DRIVER_MODULE" | tr - _)
+[ "$mod" = spi_sifive_rs ] || exit 4
+fault=/sys/kernel/debug/10040000.spi-fail_poll
+[ -d "$fault" ] || exit 4 # a kernel without CONFIG_FAULT_INJECTION_DEBUG_FS
+load_spi_driver
+irqs() { awk '/10040000.spi/ { n = 0; for (i = 2; i <= NF && $i ~ /^[0-9]+$/; i++) n += $i; print n }' /proc/interrupts; }
+echo 0 >"$fault/verbose"
+echo -1 >"$fault/times"
+echo 100 >"$fault/probability"
+before=$(irqs)
+run mtdtool erase /dev/mtd0 0x680000 4k
+run mtdtool write /dev/mtd0 8 0x680000 4k
+run mtdtool verify /dev/mtd0 8 0x680000 4k
+spidev_on
+run spitool burst "$SPIDEV" 50 4
+spidev_off
+after=$(irqs)
+echo 0 >"$fault/probability"
+echo "controller interrupts while polls ran out: $((after - before))"
+[ "$((after - before))" -gt 0 ] || fail "no interrupt taken: the fault did not reach the polled wait"
+run mtdtool verify /dev/mtd0 8 0x680000 4k

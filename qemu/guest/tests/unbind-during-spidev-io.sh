@@ -1,0 +1,28 @@
+# SPDX-License-Identifier: GPL-2.0
+# Unbinding the controller while spidev is in use: the user gets errors, the
+# kernel does not crash, and after binding again the flash works.
+# timeout: 300
+load_spi_driver
+drv=/sys/bus/platform/drivers/$(spi_driver_name)
+run mtdtool erase /dev/mtd0 0x700000 64k
+run mtdtool write /dev/mtd0 7 0x700000 64k
+# Messages that race the unbind fail, and the core and spidev say so.
+expect_log 'spi_master spi[0-9]+: (noqueue transfer failed|failed to transfer one message from queue)'
+expect_log 'spidev spi[0-9.]+: SPI transfer failed: -[0-9]+'
+
+# spidev: a message loop while the controller goes away, 5 times.
+i=0
+while [ $i -lt 5 ]; do
+	i=$((i + 1))
+	spidev_on
+	spitool burst "$SPIDEV" 1000000 64 >/tmp/burst.out 2>&1 &
+	pid=$!
+	sleep 0.2
+	echo 10040000.spi >"$drv/unbind" || fail "unbind during spidev I/O failed (round $i)"
+	wait $pid
+	echo "spidev round $i: loop exit $?: $(tail -1 /tmp/burst.out)"
+	echo 10040000.spi >"$drv/bind" || fail "bind failed (round $i)"
+	wait_for /dev/mtd0 5 || fail "/dev/mtd0 missing after bind (round $i)"
+	run mtdtool verify /dev/mtd0 7 0x700000 64k
+done
+

@@ -1,0 +1,53 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Builds the kernel crate with our additions (rust/kernel.o and the C helpers)
+# under configurations the test kernels do not have: without CONFIG_PM (so
+# without CONFIG_PM_SLEEP) and without CONFIG_SPI. Each has its own build
+# directory in the cache; a stamp skips a configuration whose inputs did not
+# change since it last built cleanly.
+set -euo pipefail
+. "$(dirname "$0")/env.sh"
+ensure_cache
+
+src=$("$TOP/scripts/fetch-kernel.sh")
+version=$(cat "$src/.unpacked")
+"$TOP/scripts/apply-kernel-additions.sh" "$src"
+kernel_env
+
+check() { # NAME CONFIG-LINE...
+	local name=$1 out frag key log line got
+	shift
+	out=$CACHE/build/$(echo "$version" | tr -c 'A-Za-z0-9.\n-' '_')/crate-$name
+	mkdir -p "$out"
+	frag=$out/fragment.config
+	printf '%s\n' "$@" >"$frag"
+	key=$(hash_inputs "$TOP/qemu/kconfig/base.config" "$frag" "$TOP/rust/kernel" "$TOP/rust/helpers" \
+		"$TOP/rust/bindings_helper.h")
+	[ "$(cat "$out/.clean-stamp" 2>/dev/null)" = "$key" ] && return 0
+	log=$out/build.log
+	make -C "$src" O="$out" "${KMAKE_VARS[@]}" allnoconfig >"$log" 2>&1 || die "$name: allnoconfig failed (log: $log)"
+	"$src/scripts/kconfig/merge_config.sh" -m -O "$out" "$out/.config" "$TOP/qemu/kconfig/base.config" "$frag" \
+		>>"$log" 2>&1 || die "$name: merge_config.sh failed (log: $log)"
+	make -C "$src" O="$out" "${KMAKE_VARS[@]}" olddefconfig >>"$log" 2>&1 || die "$name: olddefconfig failed (log: $log)"
+	for line in "$@"; do
+		opt=${line#\# }
+		opt=${opt%% *}
+		opt=${opt%%=*}
+		got=$(grep -E "^$opt=|^# $opt is not set" "$out/.config" || echo "# $opt is not set")
+		[ "$got" = "$line" ] || die "$name: wanted '$line', the configuration has '$got'"
+	done
+	make -C "$src" O="$out" "${KMAKE_VARS[@]}" -j"$(nproc)" rust/kernel.o rust/helpers/helpers.o >>"$log" 2>&1 || {
+		grep -E -A6 '^(error|warning)' "$log" | head -40 >&2
+		die "$name: the kernel crate does not build (log: $log)"
+	}
+	if grep -E -q '^warning' "$log"; then
+		grep -E -A6 '^warning' "$log" | head -40 >&2
+		die "$name: the kernel crate builds with warnings (log: $log)"
+	fi
+	echo "$key" >"$out/.clean-stamp"
+	echo "$name: builds"
+}
+
+check no-pm '# CONFIG_PM is not set' '# CONFIG_PM_SLEEP is not set' '# CONFIG_SUSPEND is not set' \
+	'# CONFIG_HIBERNATION is not set'
+check no-spi '# CONFIG_SPI is not set'
