@@ -7,6 +7,7 @@
 #   make test    the whole test suite, ending with "N passed, N failed"
 #   make check   the quick tier for the edit loop: lint, build, clippy, KUnit,
 #                one boot of our driver on the flash (a few minutes warm)
+#   make patches the kernel part and the driver as a patch series (build/patches/)
 #   make shell   boot the board with a shell on the console
 #   make deps | tools | kernel | module | lint | fmt | clean | cache-clean
 #
@@ -32,7 +33,7 @@ $(error EXTRA_CONFIG=$(EXTRA_CONFIG): no such file)
 endif
 endif
 
-.PHONY: all deps tools kernel module build run shell test check bench lint fmt clean cache-clean
+.PHONY: all deps tools kernel module build run shell test check bench patches lint fmt clean cache-clean
 
 all: build
 
@@ -64,6 +65,12 @@ check:
 
 bench: deps
 	@scripts/bench.sh
+
+# The kernel-crate additions and the driver as a git format-patch series
+# against the pristine 7.3 tree (build/patches/); check-patches.sh applies,
+# checkpatches, builds and documents it (part of make test).
+patches: deps
+	@scripts/make-patches.sh
 
 lint: deps
 	@scripts/lint.sh rustfmt

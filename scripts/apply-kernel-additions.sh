@@ -56,14 +56,16 @@ echo "$new" >"$manifest"
 
 # Declare our top-level modules in the kernel crate, in alphabetical place.
 mods=$(cd "$add" && find kernel -maxdepth 1 -name '*.rs' -printf '%f\n' | sed 's/\.rs$//' | LC_ALL=C sort)
+# Attribute lines (#[doc(hidden)], #[cfg(...)]) stay with the module they precede.
 pristine rust/kernel/lib.rs | awk -v mods="$mods" '
-	BEGIN { n = split(mods, m, "\n"); i = 1 }
+	BEGIN { n = split(mods, m, "\n"); i = 1; held = "" }
+	/^#\[/ { held = held $0 "\n"; next }
 	/^pub mod [a-z_0-9]+;$/ {
 		name = $3; sub(/;$/, "", name)
 		while (i <= n && m[i] < name) { print "pub mod " m[i] ";"; i++ }
 	}
-	{ print }
-	END { if (i <= n) exit 1 }
+	{ printf "%s", held; held = ""; print }
+	END { printf "%s", held; if (i <= n) exit 1 }
 ' | update_file "$src/rust/kernel/lib.rs"
 
 # Include our C helpers.

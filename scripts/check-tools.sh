@@ -15,7 +15,7 @@ for entry in "${TOOLS[@]}"; do
 		missing+=("$path (package $pkg)")
 	else
 		case ${path##*/} in
-		*.rs | *.so | *.h | *.a | *.bin) ;; # data, not a program
+		*.rs | *.so | *.h | *.a | *.bin | *.py) ;; # data, not a program
 		*) [ -x "$path" ] || missing+=("$path is not executable (package $pkg)") ;;
 		esac
 	fi

@@ -57,6 +57,8 @@ TOOLS=(
 	"/usr/bin/perl perl"
 	"/usr/include/libelf.h libelf-dev"
 	"/usr/include/openssl/ssl.h libssl-dev"
+	"/usr/lib/python3/dist-packages/ply/__init__.py python3-ply"
+	"/usr/lib/python3/dist-packages/git/__init__.py python3-git"
 )
 
 # Kernel builds use Debian's rustc-web (its library source sits in /usr),

@@ -81,6 +81,9 @@ host_case clippy-kernel-crate "$TOP/scripts/clippy-kernel-additions.sh" || true
 if [ "$tier" = full ]; then
 	# The kernel crate without runtime PM and without SPI (configurations no test boots).
 	host_case kernel-crate-configs "$TOP/scripts/check-kernel-crate-configs.sh" || true
+	# The series: git am on the pristine tree, checkpatch --strict, every
+	# patch built in order, the in-tree driver, make rustdoc.
+	host_case patch-series "$TOP/scripts/check-patches.sh" || true
 	# The benchmark's variant builds of our driver (same source, a --cfg each).
 	host_case variant-builds env ART="$logs/variants-art" \
 		"$TOP/scripts/build-variants.sh" "$TOP/build/kernel" unprepare musttx nopm || true

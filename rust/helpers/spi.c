@@ -10,8 +10,8 @@ __rust_helper void *rust_helper_spi_controller_get_devdata(struct spi_controller
 	return spi_controller_get_devdata(ctlr);
 }
 
-__rust_helper struct spi_controller *rust_helper_spi_alloc_host(struct device *dev,
-								 unsigned int size)
+__rust_helper struct spi_controller *
+rust_helper_spi_alloc_host(struct device *dev, unsigned int size)
 {
 	return spi_alloc_host(dev, size);
 }

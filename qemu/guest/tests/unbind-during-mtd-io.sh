@@ -23,6 +23,9 @@ run mtdtool erase /dev/mtd0 0x700000 64k
 run mtdtool write /dev/mtd0 7 0x700000 64k
 expect_log 'spi_master spi[0-9]+: (noqueue transfer failed|failed to transfer one message from queue)'
 expect_log 'spi-nor spi[0-9.]+: .*(fail|error)'
+# The reads that reach the controller after the unbind are refused by the
+# kernel::spi fence with -ESHUTDOWN, and the core says so.
+expect_log 'spi spi[0-9.]+: SPI transfer failed: -108'
 # A read after the unbind makes the SPI core power up the unbound parent, which
 # fails (runtime PM is disabled: -EACCES); the core's sync path then drops the
 # reference twice (__spi_pump_transfer_message() balances its failed get, and

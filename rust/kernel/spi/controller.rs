@@ -154,7 +154,7 @@ struct Inner<T> {
 ///
 /// `self.0` is a valid `struct spi_controller` allocated by [`Controller::new`], whose private
 /// area holds an initialized `Inner<T>`; its `data` is initialized for as long as a
-/// `&Controller<T>` is reachable by the driver (see [`Inner::data`]).
+/// `&Controller<T>` is reachable by the driver (see `Inner::data`).
 #[repr(transparent)]
 pub struct Controller<T: ControllerOps>(Opaque<bindings::spi_controller>, PhantomData<T>);
 
@@ -637,7 +637,8 @@ impl<T: ControllerOps> Adapter<T> {
 
     /// # Safety
     ///
-    /// Only called by the SPI core, as a callback of a controller allocated by [`Controller::new`] for `T`, with pointers to live objects.
+    /// Only called by the SPI core, as a callback of a controller allocated by
+    /// [`Controller::new`] for `T`, with pointers to live objects.
     unsafe extern "C" fn transfer_one(
         c: *mut bindings::spi_controller,
         spi: *mut bindings::spi_device,
@@ -659,7 +660,8 @@ impl<T: ControllerOps> Adapter<T> {
 
     /// # Safety
     ///
-    /// Only called by the SPI core, as a callback of a controller allocated by [`Controller::new`] for `T`, with pointers to live objects.
+    /// Only called by the SPI core, as a callback of a controller allocated by
+    /// [`Controller::new`] for `T`, with pointers to live objects.
     unsafe extern "C" fn set_cs(spi: *mut bindings::spi_device, high: bool) {
         // SAFETY: The core calls this from the message pump with a valid device of a controller of
         // ours.
@@ -673,7 +675,8 @@ impl<T: ControllerOps> Adapter<T> {
 
     /// # Safety
     ///
-    /// Only called by the SPI core, as a callback of a controller allocated by [`Controller::new`] for `T`, with pointers to live objects.
+    /// Only called by the SPI core, as a callback of a controller allocated by
+    /// [`Controller::new`] for `T`, with pointers to live objects.
     unsafe extern "C" fn setup(spi: *mut bindings::spi_device) -> c_int {
         // SAFETY: The core calls this with a valid device whose controller (ours) it holds a
         // reference to.
@@ -688,7 +691,8 @@ impl<T: ControllerOps> Adapter<T> {
 
     /// # Safety
     ///
-    /// Only called by the SPI core, as a callback of a controller allocated by [`Controller::new`] for `T`, with pointers to live objects.
+    /// Only called by the SPI core, as a callback of a controller allocated by
+    /// [`Controller::new`] for `T`, with pointers to live objects.
     unsafe extern "C" fn cleanup(spi: *mut bindings::spi_device) {
         // SAFETY: As in `setup`.
         let (ctlr, spi) = unsafe {
@@ -702,7 +706,8 @@ impl<T: ControllerOps> Adapter<T> {
 
     /// # Safety
     ///
-    /// Only called by the SPI core, as a callback of a controller allocated by [`Controller::new`] for `T`, with pointers to live objects.
+    /// Only called by the SPI core, as a callback of a controller allocated by
+    /// [`Controller::new`] for `T`, with pointers to live objects.
     unsafe extern "C" fn prepare_message(
         c: *mut bindings::spi_controller,
         msg: *mut bindings::spi_message,
@@ -718,7 +723,8 @@ impl<T: ControllerOps> Adapter<T> {
 
     /// # Safety
     ///
-    /// Only called by the SPI core, as a callback of a controller allocated by [`Controller::new`] for `T`, with pointers to live objects.
+    /// Only called by the SPI core, as a callback of a controller allocated by
+    /// [`Controller::new`] for `T`, with pointers to live objects.
     unsafe extern "C" fn unprepare_message(
         c: *mut bindings::spi_controller,
         msg: *mut bindings::spi_message,
@@ -734,7 +740,8 @@ impl<T: ControllerOps> Adapter<T> {
 
     /// # Safety
     ///
-    /// Only called by the SPI core, as a callback of a controller allocated by [`Controller::new`] for `T`, with pointers to live objects.
+    /// Only called by the SPI core, as a callback of a controller allocated by
+    /// [`Controller::new`] for `T`, with pointers to live objects.
     unsafe extern "C" fn prepare_transfer_hardware(c: *mut bindings::spi_controller) -> c_int {
         // SAFETY: The core calls this from the message pump for a controller of ours.
         let Some((ctlr, parent)) = (unsafe { Self::ctlr(c) }) else {
@@ -745,7 +752,8 @@ impl<T: ControllerOps> Adapter<T> {
 
     /// # Safety
     ///
-    /// Only called by the SPI core, as a callback of a controller allocated by [`Controller::new`] for `T`, with pointers to live objects.
+    /// Only called by the SPI core, as a callback of a controller allocated by
+    /// [`Controller::new`] for `T`, with pointers to live objects.
     unsafe extern "C" fn unprepare_transfer_hardware(c: *mut bindings::spi_controller) -> c_int {
         // SAFETY: The core calls this from the message pump for a controller of ours.
         let Some((ctlr, parent)) = (unsafe { Self::ctlr(c) }) else {
@@ -756,7 +764,8 @@ impl<T: ControllerOps> Adapter<T> {
 
     /// # Safety
     ///
-    /// Only called by the SPI core, as a callback of a controller allocated by [`Controller::new`] for `T`, with pointers to live objects.
+    /// Only called by the SPI core, as a callback of a controller allocated by
+    /// [`Controller::new`] for `T`, with pointers to live objects.
     unsafe extern "C" fn handle_err(
         c: *mut bindings::spi_controller,
         msg: *mut bindings::spi_message,
@@ -772,7 +781,8 @@ impl<T: ControllerOps> Adapter<T> {
 
     /// # Safety
     ///
-    /// Only called by the SPI core, as a callback of a controller allocated by [`Controller::new`] for `T`, with pointers to live objects.
+    /// Only called by the SPI core, as a callback of a controller allocated by
+    /// [`Controller::new`] for `T`, with pointers to live objects.
     unsafe extern "C" fn irq_handler(_irq: c_int, data: *mut c_void) -> bindings::irqreturn_t {
         // SAFETY: `data` is the controller given to `request_irq`, which stays valid until
         // after `free_irq`.
