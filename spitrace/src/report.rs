@@ -253,13 +253,11 @@ fn shortfall(
          price a saved MMIO access: {} saves {:.0} accesses per read and is {:.0} µs faster at \
          p50, about {:.2} µs per access. A 4-byte message saves {:.0} accesses ({:.0} against \
          {:.0}), worth about {:.1} µs at that price; the measured p50 difference is {:.1} µs. \
-         The work before the driver sees a message is the same for both (submit→start p50: \
-         {:.1} against {:.1} µs), and dropping runtime PM does not change it (*rust-norpm*). \
-         So a 4-byte message's time is mostly the SPI core's path, the syscall and tracing, \
-         which no controller driver changes; the driver's share shows in the MMIO columns, \
-         which carry over to real hardware, where each access is a bus transaction. On riscv \
-         every MMIO access from Rust is also an out-of-line call to a C helper \
-         (`RUST_INLINE_HELPERS` exists only for arm64 and x86_64).\n",
+         The work before the driver sees a 4-byte message (submit→start p50) is {:.1} µs for \
+         {} and {:.1} µs for {}.{} The MMIO columns carry over to real hardware, where each \
+         access is a bus transaction. On riscv every MMIO access from Rust is also an \
+         out-of-line call to a C helper (`RUST_INLINE_HELPERS` exists only for arm64 and \
+         x86_64).\n",
         0.70 * cj.p50_us,
         baseline,
         cj.p50_us,
@@ -275,8 +273,24 @@ fn shortfall(
         expected,
         observed,
         rj.to_start_p50_us,
+        ours,
         cj.to_start_p50_us,
+        baseline,
+        no_runtime_pm(s, ours),
     );
+}
+
+/// What the build without runtime PM measured against ours on 4-byte messages, if it ran.
+fn no_runtime_pm(s: &[Summary], ours: &str) -> String {
+    let variant = format!("{ours}-norpm");
+    match (find(s, &variant, "jedec4"), find(s, ours, "jedec4")) {
+        (Some(n), Some(r)) => format!(
+            " Without runtime PM (*{}*, a separate build) it is {:.1} µs, and the whole \
+             cycle p50 {:.1} against {:.1} µs.",
+            variant, n.to_start_p50_us, n.cycle_p50_us, r.cycle_p50_us
+        ),
+        _ => String::new(),
+    }
 }
 
 /// How to read the figures: which path each workload takes through the SPI core (Linux 7.3,
@@ -322,7 +336,7 @@ hands the idle teardown to it when there are dummy buffers or an unprepare hook.
   per message in the idle teardown, and the kthread bounce after queued traffic.
 - *rust-musttx*: the same with `SPI_CONTROLLER_MUST_TX`: one 4 KiB zeroed allocation and free
   per MTD read, nothing for the 4-byte messages (they have a tx buffer).
-- *rust-norpm*: the same without runtime PM: the difference to *rust* is the price of the
+- *rust-norpm*: the same source built without runtime PM: the difference to *rust* is the price of the
   `pm_runtime_get_sync`/`pm_runtime_put_autosuspend` pair per message.
 
 **What dominates on this board.** QEMU's SPI model completes a frame at the TXDATA write and
