@@ -8,6 +8,7 @@
 #include <linux/fault-inject.h>
 #include <linux/pm_runtime.h>
 #include <linux/spi/spi.h>
+#include <linux/spi/spi-mem.h>
 
 const u32 RUST_CONST_HELPER_SPI_CPHA = SPI_CPHA;
 const u32 RUST_CONST_HELPER_SPI_CPOL = SPI_CPOL;

@@ -95,7 +95,7 @@ KBUILD=$(readlink -f "$TOP/build/kernel")
 if [ "$tier" = quick ]; then
 	echo "== boot: our Rust driver spi_sifive_rs (quick tier)"
 	KUNIT_CASE=1 "$TOP/qemu/run-cases.sh" rs-quick spi_sifive_rs \
-		flash-probe flash-write-read flash-erase spidev-jedec spidev-rx-tx-only runtime-pm || true
+		flash-probe flash-write-read flash-erase flash-exec-op spidev-jedec spidev-rx-tx-only runtime-pm || true
 	summary
 	exit
 fi
@@ -117,7 +117,7 @@ FLASH=$logs/rs-driver.flash
 head -c $((32 << 20)) /dev/zero | tr '\0' '\377' >"$FLASH"
 # About 13 minutes on the debug kernel, 7 of them the 240 unbinds of unbind-pm-race.
 FLASH=$FLASH BOOT_TIMEOUT=1800 "$TOP/qemu/run-cases.sh" rs-driver spi_sifive_rs \
-	flash-probe flash-rw-1mib flash-erase spidev-jedec spidev-rx-tx-only spidev-modes \
+	flash-probe flash-rw-1mib flash-erase flash-exec-op spidev-jedec spidev-rx-tx-only spidev-modes \
 	spidev-irq-path spidev-idle-kthread runtime-pm lost-irq-timeout poll-budget-fallback \
 	reload-cycles unbind-pm-race spidev-bad-input mtd-bad-input failslab-probe suspend-resume \
 	flash-persist-write unbind-during-spidev-io unbind-during-mtd-io || true

@@ -17,6 +17,8 @@
 
 mod controller;
 mod device;
+#[cfg(CONFIG_SPI_MEM)]
+mod mem;
 mod message;
 mod transfer;
 
@@ -27,6 +29,8 @@ pub use controller::{
     Controller, ControllerOps, Registration, TransferStatus, UnregisteredController,
 };
 pub use device::Device;
+#[cfg(CONFIG_SPI_MEM)]
+pub use mem::{DataDir, Mem, MemCaps, MemData, MemOp, MemOps, Phase};
 pub use message::Message;
 pub use transfer::{Buffers, Transfer};
 

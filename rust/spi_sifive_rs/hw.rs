@@ -39,7 +39,7 @@ const IRQ_SLACK: Delta = Delta::from_millis(200);
 /// The deepest FIFO the watermark registers can describe (3 bits; the FU540 has 8 entries).
 pub(crate) const MAX_DEPTH: usize = 8;
 
-type Regs<'a> = &'a IoMem<'a, { regs::SIZE }>;
+pub(crate) type Regs<'a> = &'a IoMem<'a, { regs::SIZE }>;
 
 /// Register values the hardware holds, so that unchanged ones are not written again.
 ///
@@ -186,7 +186,7 @@ impl SifiveSpi {
     ///
     /// Called on chip select assertion and at each transfer: the core does not assert chip
     /// select for a message that starts with a `cs_off` transfer.
-    fn select(&self, io: Regs<'_>, spi: &spi::Device) {
+    pub(crate) fn select(&self, io: Regs<'_>, spi: &spi::Device) {
         let (cs, mode) = (spi.chip_select(), spi.mode());
         let mut shadow = self.shadow.lock();
         if shadow.selected == Some((cs, mode)) {
@@ -243,36 +243,9 @@ impl SifiveSpi {
             xfer.rx_nbits()
         };
         let buffers = xfer.buffers()?;
-        let fmt = FMT::zeroed()
-            .with_proto(match lanes {
-                Nbits::Quad => Proto::Quad,
-                Nbits::Dual => Proto::Dual,
-                _ => Proto::Single,
-            })
-            .with_lsb_first(spi.mode().contains(Mode::LsbFirst))
-            .with_tx_only(matches!(buffers, Buffers::Tx(_)))
-            .with_const_len::<8>();
-        {
-            let mut shadow = self.shadow.lock();
-            if shadow.sckdiv != Some(div) {
-                io.write_reg(SCKDIV::zeroed().try_with_div(div)?);
-                shadow.sckdiv = Some(div);
-            }
-            if shadow.fmt != Some(fmt.into_raw()) {
-                io.write_reg(fmt);
-                shadow.fmt = Some(fmt.into_raw());
-            }
-        }
-
-        // Wire time of one byte, in ns, for the wait bounds.
-        let byte_ns = 8 * 1_000_000_000 / (u64::from(speed) * u64::from(lanes.wires()));
-        let engine = Engine {
-            io,
-            ctlr,
-            depth: self.fifo_depth,
-            byte_ns,
-            rxmark: Cell::new(self.shadow.lock().rxmark),
-        };
+        let fmt = frame_format(lanes, spi, matches!(buffers, Buffers::Tx(_)))?;
+        self.set_format(io, div, fmt)?;
+        let engine = self.engine(io, ctlr, speed, lanes);
         let result = match buffers {
             Buffers::None => Ok(()),
             Buffers::Tx(tx) => tx
@@ -292,6 +265,50 @@ impl SifiveSpi {
                 engine.send(out.into_iter().take(n), Some(chunk))
             }),
         };
+        self.finish(dev, &engine, result, xfer.len(), speed)
+    }
+
+    /// Programs the clock divider and the frame format, skipping values the hardware holds.
+    pub(crate) fn set_format(&self, io: Regs<'_>, div: u32, fmt: FMT) -> Result {
+        let mut shadow = self.shadow.lock();
+        if shadow.sckdiv != Some(div) {
+            io.write_reg(SCKDIV::zeroed().try_with_div(div)?);
+            shadow.sckdiv = Some(div);
+        }
+        if shadow.fmt != Some(fmt.into_raw()) {
+            io.write_reg(fmt);
+            shadow.fmt = Some(fmt.into_raw());
+        }
+        Ok(())
+    }
+
+    /// A transfer engine for frames at `speed` Hz over `lanes` wires.
+    pub(crate) fn engine<'a>(
+        &self,
+        io: Regs<'a>,
+        ctlr: &'a spi::Controller<Self>,
+        speed: u32,
+        lanes: Nbits,
+    ) -> Engine<'a> {
+        Engine {
+            io,
+            ctlr,
+            depth: self.fifo_depth,
+            byte_ns: Cell::new(byte_ns(speed, lanes)),
+            rxmark: Cell::new(self.shadow.lock().rxmark),
+        }
+    }
+
+    /// Ends a run of the engine: keeps what it left in RXMARK; after a failure, leaves the
+    /// controller usable and logs the first lost transfer.
+    pub(crate) fn finish(
+        &self,
+        dev: &Device<Bound>,
+        engine: &Engine<'_>,
+        result: Result,
+        len: usize,
+        speed: u32,
+    ) -> Result {
         self.shadow.lock().rxmark = engine.rxmark.get();
         if let Err(e) = result {
             engine.recover();
@@ -299,7 +316,7 @@ impl SifiveSpi {
                 dev_err!(
                     dev,
                     "transfer of {} bytes at {} Hz timed out; controller reset (logged once)\n",
-                    xfer.len(),
+                    len,
                     speed
                 );
             }
@@ -372,8 +389,29 @@ impl PinnedDrop for SifiveSpi {
     }
 }
 
+/// The frame format for 8-bit frames over `lanes` wires; `tx_only` leaves the receive FIFO
+/// empty (and, on two or four wires, the pins driven).
+pub(crate) fn frame_format(lanes: Nbits, spi: &spi::Device, tx_only: bool) -> Result<FMT> {
+    let proto = match lanes {
+        Nbits::Single => Proto::Single,
+        Nbits::Dual => Proto::Dual,
+        Nbits::Quad => Proto::Quad,
+        Nbits::Octal => return Err(EOPNOTSUPP),
+    };
+    Ok(FMT::zeroed()
+        .with_proto(proto)
+        .with_lsb_first(spi.mode().contains(Mode::LsbFirst))
+        .with_tx_only(tx_only)
+        .with_const_len::<8>())
+}
+
+/// Wire time of one byte in ns, for the wait bounds.
+fn byte_ns(speed: u32, lanes: Nbits) -> u64 {
+    8 * 1_000_000_000 / (u64::from(speed.max(1)) * u64::from(lanes.wires()))
+}
+
 /// The SCKDIV value for the fastest clock not above `speed`, given the input clock `rate`.
-fn divider(rate: u32, speed: u32) -> u32 {
+pub(crate) fn divider(rate: u32, speed: u32) -> u32 {
     (rate / 2)
         .div_ceil(speed)
         .saturating_sub(1)
@@ -386,21 +424,26 @@ pub(crate) fn speed_range(rate: u32) -> (u32, u32) {
 }
 
 /// Moves one transfer's data through the FIFOs, one FIFO-sized chunk at a time.
-struct Engine<'a> {
+pub(crate) struct Engine<'a> {
     io: Regs<'a>,
     ctlr: &'a spi::Controller<SifiveSpi>,
     depth: usize,
-    byte_ns: u64,
+    byte_ns: Cell<u64>,
     /// RXMARK as the hardware holds it (full chunks all use the same one).
     rxmark: Cell<Option<u32>>,
 }
 
 impl Engine<'_> {
+    /// Switches to frames at `speed` Hz over `lanes` wires (the caller programs the hardware).
+    pub(crate) fn set_rate(&self, speed: u32, lanes: Nbits) {
+        self.byte_ns.set(byte_ns(speed, lanes));
+    }
+
     /// Sends one chunk (at most a FIFO's worth) and, with `rx`, receives as many bytes.
     ///
     /// The FIFOs are empty when a chunk starts (the previous one was waited for), so the
     /// transmit FIFO is filled without checking its full flag.
-    fn send(&self, tx: impl Iterator<Item = u8>, rx: Option<&mut [u8]>) -> Result {
+    pub(crate) fn send(&self, tx: impl Iterator<Item = u8>, rx: Option<&mut [u8]>) -> Result {
         let mut n = 0u32;
         for byte in tx {
             self.io.write_reg(TXDATA::zeroed().with_data(byte));
@@ -409,7 +452,7 @@ impl Engine<'_> {
         if n == 0 {
             return Ok(());
         }
-        let wire_ns = u64::from(n) * self.byte_ns;
+        let wire_ns = u64::from(n) * self.byte_ns.get();
         match rx {
             Some(rx) => {
                 // RXWM is pending once the receive FIFO holds more than `n - 1` frames.
@@ -481,7 +524,7 @@ impl Engine<'_> {
     fn recover(&self) {
         self.io.write_reg(IE::zeroed());
         let drain = Delta::from_nanos(
-            (self.depth as u64 * self.byte_ns + POLL_SLACK.as_nanos() as u64) as i64,
+            (self.depth as u64 * self.byte_ns.get() + POLL_SLACK.as_nanos() as u64) as i64,
         );
         // TXWM (mark 1): the transmit FIFO is empty. If it never empties, the hardware is
         // gone and the drain below is as good as anything.

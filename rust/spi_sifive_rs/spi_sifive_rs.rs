@@ -22,6 +22,7 @@ use kernel::{
 };
 
 mod hw;
+mod mem_op;
 mod regs;
 
 use hw::SifiveSpi;
@@ -134,7 +135,8 @@ fn probe(pdev: &platform::Device<Core<'_>>) -> Result<SifiveSpiDevice> {
         )
         .set_bits_per_word_mask(spi::bpw_mask(8))
         .set_speed_range(min_hz, max_hz)
-        .set_flags(controller_flags());
+        .set_flags(controller_flags())
+        .enable_mem_ops();
     // The core resumes the controller for each run of messages and lets it autosuspend after.
     #[cfg(not(spi_sifive_rs_no_runtime_pm))]
     {

@@ -267,6 +267,30 @@ impl<T: ControllerOps> Controller<T> {
         unsafe { bindings::spi_controller_rearm_xfer_completion(self.as_raw()) };
     }
 
+    /// The controller and its bound parent, or `None` once the controller is unregistered.
+    ///
+    /// # Safety
+    ///
+    /// `c` must be a controller of `T`, and the caller must be one of the core's callbacks
+    /// that reach the hardware (made by the message pump or by a caller holding the bus lock,
+    /// such as spi-mem's `exec_op`) or the controller's interrupt handler.
+    pub(super) unsafe fn bound<'a>(
+        c: *mut bindings::spi_controller,
+    ) -> Option<(&'a Self, &'a device::Device<Bound>)> {
+        // SAFETY: The caller guarantees `c` is a controller of `T`.
+        let ctlr = unsafe { Self::from_raw(c) };
+        if !ctlr.registered().load(Relaxed) {
+            return None;
+        }
+        // SAFETY: `registered` is cleared after the message pump has stopped and under the bus
+        // lock, before the parent is unbound and its resources released (the registration is
+        // dropped with the driver's data or, at the latest, by devres before the resources
+        // acquired earlier); the interrupt is freed after that and before the resources too.
+        // So the parent is bound for as long as the caller runs.
+        let parent = unsafe { ctlr.bound_parent() };
+        Some((ctlr, parent))
+    }
+
     fn registered(&self) -> &AtomicFlag {
         // SAFETY: By the type invariant the private area holds an initialized `Inner<T>`.
         unsafe { &(*self.inner()).registered }
@@ -375,7 +399,7 @@ impl<T: ControllerOps> Drop for UnregisteredController<'_, T> {
 }
 
 impl<T: ControllerOps> UnregisteredController<'_, T> {
-    fn raw(&mut self) -> *mut bindings::spi_controller {
+    pub(super) fn raw(&mut self) -> *mut bindings::spi_controller {
         self.ctlr.as_raw()
     }
 
@@ -611,30 +635,6 @@ impl<T: ControllerOps> Adapter<T> {
         }
     }
 
-    /// The controller and its bound parent, or `None` once the controller is unregistered.
-    ///
-    /// # Safety
-    ///
-    /// `c` must be a controller of `T`, and the caller must be one of the core's callbacks
-    /// that reach the hardware (made by the message pump or by a caller holding the bus lock)
-    /// or the controller's interrupt handler.
-    unsafe fn ctlr<'a>(
-        c: *mut bindings::spi_controller,
-    ) -> Option<(&'a Controller<T>, &'a device::Device<Bound>)> {
-        // SAFETY: The caller guarantees `c` is a controller of `T`.
-        let ctlr = unsafe { Controller::<T>::from_raw(c) };
-        if !ctlr.registered().load(Relaxed) {
-            return None;
-        }
-        // SAFETY: `registered` is cleared after the message pump has stopped and under the bus
-        // lock, before the parent is unbound and its resources released (the registration is
-        // dropped with the driver's data or, at the latest, by devres before the resources
-        // acquired earlier); the interrupt is freed after that and before the resources too.
-        // So the parent is bound for as long as the caller runs.
-        let parent = unsafe { ctlr.bound_parent() };
-        Some((ctlr, parent))
-    }
-
     /// # Safety
     ///
     /// Only called by the SPI core, as a callback of a controller allocated by
@@ -645,7 +645,7 @@ impl<T: ControllerOps> Adapter<T> {
         xfer: *mut bindings::spi_transfer,
     ) -> c_int {
         // SAFETY: The core calls this from the message pump for a controller of ours.
-        let Some((ctlr, parent)) = (unsafe { Self::ctlr(c) }) else {
+        let Some((ctlr, parent)) = (unsafe { Controller::<T>::bound(c) }) else {
             return ESHUTDOWN.to_errno();
         };
         // SAFETY: The core passes a valid device and a transfer that is ours until we return
@@ -665,7 +665,7 @@ impl<T: ControllerOps> Adapter<T> {
     unsafe extern "C" fn set_cs(spi: *mut bindings::spi_device, high: bool) {
         // SAFETY: The core calls this from the message pump with a valid device of a controller of
         // ours.
-        let Some((ctlr, parent)) = (unsafe { Self::ctlr((*spi).controller) }) else {
+        let Some((ctlr, parent)) = (unsafe { Controller::<T>::bound((*spi).controller) }) else {
             return;
         };
         // SAFETY: As above.
@@ -713,7 +713,7 @@ impl<T: ControllerOps> Adapter<T> {
         msg: *mut bindings::spi_message,
     ) -> c_int {
         // SAFETY: The core calls this from the message pump for a controller of ours.
-        let Some((ctlr, parent)) = (unsafe { Self::ctlr(c) }) else {
+        let Some((ctlr, parent)) = (unsafe { Controller::<T>::bound(c) }) else {
             return ESHUTDOWN.to_errno();
         };
         // SAFETY: The core passes a valid message.
@@ -730,7 +730,7 @@ impl<T: ControllerOps> Adapter<T> {
         msg: *mut bindings::spi_message,
     ) -> c_int {
         // SAFETY: As in `prepare_message`.
-        let Some((ctlr, parent)) = (unsafe { Self::ctlr(c) }) else {
+        let Some((ctlr, parent)) = (unsafe { Controller::<T>::bound(c) }) else {
             return ESHUTDOWN.to_errno();
         };
         // SAFETY: The core passes a valid message.
@@ -744,7 +744,7 @@ impl<T: ControllerOps> Adapter<T> {
     /// [`Controller::new`] for `T`, with pointers to live objects.
     unsafe extern "C" fn prepare_transfer_hardware(c: *mut bindings::spi_controller) -> c_int {
         // SAFETY: The core calls this from the message pump for a controller of ours.
-        let Some((ctlr, parent)) = (unsafe { Self::ctlr(c) }) else {
+        let Some((ctlr, parent)) = (unsafe { Controller::<T>::bound(c) }) else {
             return ESHUTDOWN.to_errno();
         };
         from_result(|| T::prepare_transfer_hardware(ctlr, parent).map(|()| 0))
@@ -756,7 +756,7 @@ impl<T: ControllerOps> Adapter<T> {
     /// [`Controller::new`] for `T`, with pointers to live objects.
     unsafe extern "C" fn unprepare_transfer_hardware(c: *mut bindings::spi_controller) -> c_int {
         // SAFETY: The core calls this from the message pump for a controller of ours.
-        let Some((ctlr, parent)) = (unsafe { Self::ctlr(c) }) else {
+        let Some((ctlr, parent)) = (unsafe { Controller::<T>::bound(c) }) else {
             return 0;
         };
         from_result(|| T::unprepare_transfer_hardware(ctlr, parent).map(|()| 0))
@@ -771,7 +771,7 @@ impl<T: ControllerOps> Adapter<T> {
         msg: *mut bindings::spi_message,
     ) {
         // SAFETY: As in `prepare_message`.
-        let Some((ctlr, parent)) = (unsafe { Self::ctlr(c) }) else {
+        let Some((ctlr, parent)) = (unsafe { Controller::<T>::bound(c) }) else {
             return;
         };
         // SAFETY: The core passes a valid message.
@@ -786,7 +786,7 @@ impl<T: ControllerOps> Adapter<T> {
     unsafe extern "C" fn irq_handler(_irq: c_int, data: *mut c_void) -> bindings::irqreturn_t {
         // SAFETY: `data` is the controller given to `request_irq`, which stays valid until
         // after `free_irq`.
-        let Some((ctlr, parent)) = (unsafe { Self::ctlr(data.cast()) }) else {
+        let Some((ctlr, parent)) = (unsafe { Controller::<T>::bound(data.cast()) }) else {
             return bindings::irqreturn_t(IrqReturn::None as c_uint);
         };
         bindings::irqreturn_t(T::handle_irq(ctlr, parent) as c_uint)

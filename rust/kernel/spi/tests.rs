@@ -6,6 +6,8 @@ use kernel::prelude::*;
 
 #[kunit_tests(rust_spi)]
 mod spi_kunit {
+    #[cfg(CONFIG_SPI_MEM)]
+    use crate::bindings;
     use crate::spi::{
         bpw_mask,
         transfer::{classify, BufferKind},
@@ -79,5 +81,104 @@ mod spi_kunit {
         assert_eq!(classify(0x1002, 0x1000, 4), None);
         assert_eq!(classify(0x1000, 0x1001, 2), None);
         assert_eq!(classify(usize::MAX - 1, 0x1000, 4), None);
+    }
+
+    /// A memory operation as spi-nor builds one: `(bytes, buswidth)` for the command, address
+    /// and dummy phases; the data phase with its direction.
+    #[cfg(CONFIG_SPI_MEM)]
+    fn mem_op(
+        opcode: u16,
+        cmd: (u8, u8),
+        addr: (u8, u8, u64),
+        dummy: (u8, u8),
+        data: (bindings::spi_mem_data_dir, u32, u8),
+    ) -> bindings::spi_mem_op {
+        let mut op = bindings::spi_mem_op::default();
+        (op.cmd.nbytes, op.cmd.buswidth, op.cmd.opcode) = (cmd.0, cmd.1, opcode);
+        (op.addr.nbytes, op.addr.buswidth, op.addr.val) = addr;
+        (op.dummy.nbytes, op.dummy.buswidth) = dummy;
+        (op.data.dir, op.data.nbytes, op.data.buswidth) = data;
+        op
+    }
+
+    #[cfg(CONFIG_SPI_MEM)]
+    #[test]
+    fn mem_op_quad_io_read() {
+        use crate::spi::{DataDir, MemOp, Phase};
+        let raw = mem_op(
+            0xec,
+            (1, 1),
+            (4, 4, 0x0012_3456),
+            (3, 4),
+            (bindings::spi_mem_data_dir_SPI_MEM_DATA_IN, 16, 4),
+        );
+        // SAFETY: `raw` is a valid operation that outlives `op` and is not changed.
+        let op = unsafe { MemOp::from_raw(&raw) };
+        assert_eq!(op.opcode(), 0xec);
+        let quad = |bytes| Phase {
+            bytes,
+            width: Some(Nbits::Quad),
+            dtr: false,
+        };
+        assert_eq!(op.addr(), quad(4));
+        assert_eq!(op.dummy(), quad(3));
+        assert_eq!(op.data(), quad(16));
+        assert_eq!(op.cmd().width, Some(Nbits::Single));
+        assert_eq!(op.data_dir(), DataDir::In);
+        assert!(!op.needs_data_engine());
+        let mut buf = [0u8; 16];
+        assert_eq!(
+            op.header(&mut buf),
+            Some(&[0xec, 0x00, 0x12, 0x34, 0x56, 0xff, 0xff, 0xff][..])
+        );
+        // The header does not fit: no partial header.
+        assert_eq!(op.header(&mut buf[..7]), None);
+    }
+
+    #[cfg(CONFIG_SPI_MEM)]
+    #[test]
+    fn mem_op_without_data_or_address() {
+        use crate::spi::{DataDir, MemOp};
+        // Write enable: the direction field is meaningless without data bytes.
+        let raw = mem_op(
+            0x06,
+            (1, 1),
+            (0, 0, 0xdead),
+            (0, 0),
+            (bindings::spi_mem_data_dir_SPI_MEM_DATA_IN, 0, 0),
+        );
+        // SAFETY: As above.
+        let op = unsafe { MemOp::from_raw(&raw) };
+        assert_eq!(op.data_dir(), DataDir::None);
+        assert_eq!(op.addr().bytes, 0);
+        assert_eq!(op.addr().width, Some(Nbits::Single));
+        let mut buf = [0u8; 4];
+        assert_eq!(op.header(&mut buf), Some(&[0x06][..]));
+    }
+
+    #[cfg(CONFIG_SPI_MEM)]
+    #[test]
+    fn mem_op_not_byte_per_byte() {
+        use crate::spi::MemOp;
+        let out = bindings::spi_mem_data_dir_SPI_MEM_DATA_OUT;
+        let mut buf = [0u8; 16];
+        // A two-byte opcode (octal DTR commands).
+        let raw = mem_op(0x12ed, (2, 8), (4, 8, 0), (0, 0), (out, 4, 8));
+        // SAFETY: As above.
+        let op = unsafe { MemOp::from_raw(&raw) };
+        assert_eq!(op.data().width, Some(Nbits::Octal));
+        assert_eq!(op.header(&mut buf), None);
+        // A DTR address phase.
+        let mut raw = mem_op(0x0b, (1, 1), (3, 1, 0), (1, 1), (out, 4, 1));
+        raw.addr.set_dtr(1);
+        // SAFETY: As above.
+        let op = unsafe { MemOp::from_raw(&raw) };
+        assert!(op.addr().dtr);
+        assert_eq!(op.header(&mut buf), None);
+        // A bus width the core does not define.
+        let raw = mem_op(0x0b, (1, 3), (0, 0, 0), (0, 0), (out, 4, 1));
+        // SAFETY: As above.
+        let op = unsafe { MemOp::from_raw(&raw) };
+        assert_eq!(op.cmd().width, None);
     }
 }
