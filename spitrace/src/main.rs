@@ -48,6 +48,9 @@ enum Cmd {
     /// Writes the report (REPORT.md, data.json, SVG histograms) into a directory.
     Report {
         trace: PathBuf,
+        /// A second latency trace of the same workload, recorded under QEMU's `-icount`.
+        #[arg(long)]
+        icount_trace: Option<PathBuf>,
         /// JSON: {"variant": {"workload": [small_log, large_log, extra_units]}}.
         #[arg(long)]
         mmio: PathBuf,
@@ -121,6 +124,7 @@ fn run(cli: Cli) -> Result<(), String> {
         }
         Cmd::Report {
             trace,
+            icount_trace,
             mmio: mmio_path,
             meta,
             out,
@@ -149,7 +153,28 @@ fn run(cli: Cli) -> Result<(), String> {
                 }
                 costs.insert(variant, report::Mmio { per_msg });
             }
-            report::write(&out, &meta, &runs, &summaries, &costs, &baseline, &ours)?;
+            let icount_runs = icount_trace
+                .as_ref()
+                .map(|t| analyze(t, &target))
+                .transpose()?;
+            let icount_summaries = icount_runs.as_deref().map(stats::summarize);
+            let wall = report::Boot {
+                runs: &runs,
+                summaries: &summaries,
+            };
+            let icount = icount_runs
+                .as_deref()
+                .zip(icount_summaries.as_deref())
+                .map(|(runs, summaries)| report::Boot { runs, summaries });
+            report::write(
+                &out,
+                &meta,
+                &wall,
+                icount.as_ref(),
+                &costs,
+                &baseline,
+                &ours,
+            )?;
             eprintln!("spitrace: report written to {}", out.display());
         }
     }

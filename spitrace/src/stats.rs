@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 //! Per-run figures from a benchmark trace: runs are delimited by
 //! `BENCH start|end variant=V workload=W round=R` markers.
+//!
+//! A "message" is an SPI message (`spi_message_submit` .. `spi_message_done`) or, for a
+//! controller with spi-mem `exec_op`, a memory operation (`spi_mem_start_op` ..
+//! `spi_mem_stop_op`): one read of spi-nor is one of them either way.
 
 use crate::trace::{arg, Event};
 use serde::Serialize;
@@ -32,8 +36,16 @@ pub struct Run {
     /// submit -> next submit on the same bus: the whole cycle, including the idle teardown
     /// after `spi_message_done` (dummy buffer frees, unprepare hook, runtime PM put), microseconds.
     pub cycle_us: Vec<f64>,
+    /// Driver and core time of a message: start -> done (for a memory operation, the whole
+    /// `exec_op`), microseconds.
+    pub in_flight_us: Vec<f64>,
+    /// done -> next submit: the idle teardown after the message plus the caller's own work
+    /// until its next message, microseconds.
+    pub after_us: Vec<f64>,
     /// First submit to last done, seconds.
     pub busy_s: f64,
+    /// Start marker to end marker: the whole workload as the caller ran it, seconds.
+    pub span_s: f64,
     pub kthread_switches: usize,
     pub irqs: usize,
     /// Allocations made by the SPI core itself (not spidev or spi-mem, which allocate the same
@@ -43,6 +55,73 @@ pub struct Run {
     pub busy_events: usize,
     #[serde(skip)]
     last_submit: Option<f64>,
+    #[serde(skip)]
+    last_done: Option<f64>,
+}
+
+impl Run {
+    fn new(variant: &str, workload: &str, round: u32) -> Self {
+        Self {
+            variant: variant.into(),
+            workload: workload.into(),
+            round,
+            messages: 0,
+            bytes: 0,
+            latencies_us: Vec::new(),
+            to_start_us: Vec::new(),
+            cycle_us: Vec::new(),
+            in_flight_us: Vec::new(),
+            after_us: Vec::new(),
+            busy_s: 0.0,
+            span_s: 0.0,
+            kthread_switches: 0,
+            irqs: 0,
+            spi_allocs: 0,
+            busy_events: 0,
+            last_submit: None,
+            last_done: None,
+        }
+    }
+
+    /// Messages per second over the whole workload (markers). Bytes per message differ
+    /// between an SPI message (command and address bytes included) and a memory operation
+    /// (data only), so throughputs compare by this.
+    pub fn msgs_per_s(&self) -> f64 {
+        self.messages as f64 / self.span_s
+    }
+
+    fn submitted(&mut self, pending: &mut VecDeque<f64>, first: &mut f64, ts: f64) {
+        if let Some(prev) = self.last_submit.replace(ts) {
+            self.cycle_us.push((ts - prev) * 1e6);
+        }
+        if let Some(done) = self.last_done.take() {
+            self.after_us.push((ts - done) * 1e6);
+        }
+        pending.push_back(ts);
+        if first.is_nan() {
+            *first = ts;
+        }
+    }
+
+    fn done(
+        &mut self,
+        pending: &mut VecDeque<f64>,
+        started: &mut VecDeque<f64>,
+        ts: f64,
+        args: &str,
+    ) {
+        let Some(submitted) = pending.pop_front() else {
+            return;
+        };
+        if let Some(start) = started.pop_front() {
+            self.in_flight_us.push((ts - start) * 1e6);
+        }
+        self.messages += 1;
+        self.latencies_us.push((ts - submitted) * 1e6);
+        let len = arg(args, "len").and_then(|l| l.split('/').next());
+        self.bytes += len.and_then(|l| l.parse::<u64>().ok()).unwrap_or(0);
+        self.last_done = Some(ts);
+    }
 }
 
 /// A malformed or truncated benchmark trace.
@@ -83,31 +162,26 @@ fn is_spi_core(call_site: &str) -> bool {
 /// Splits the trace into runs and measures each.
 pub fn runs(events: &[Event<'_>], target: &Target) -> Result<Vec<Run>, StatsError> {
     let mut out = Vec::new();
-    let mut current: Option<(Run, VecDeque<f64>, f64, f64)> = None;
+    // The run, submitted and started messages not done yet, first submit, last done, start
+    // marker.
+    type Current = (Run, VecDeque<f64>, VecDeque<f64>, f64, f64, f64);
+    let mut current: Option<Current> = None;
     let bus_prefix = format!("{}.", target.bus);
     for e in events {
         if let Some((kind, variant, workload, round)) = marker(e) {
             match (kind, current.take()) {
                 ("start", None) => {
-                    let run = Run {
-                        variant: variant.into(),
-                        workload: workload.into(),
-                        round,
-                        messages: 0,
-                        bytes: 0,
-                        latencies_us: Vec::new(),
-                        to_start_us: Vec::new(),
-                        cycle_us: Vec::new(),
-                        busy_s: 0.0,
-                        kthread_switches: 0,
-                        irqs: 0,
-                        spi_allocs: 0,
-                        busy_events: 0,
-                        last_submit: None,
-                    };
-                    current = Some((run, VecDeque::new(), f64::NAN, f64::NAN));
+                    let run = Run::new(variant, workload, round);
+                    current = Some((
+                        run,
+                        VecDeque::new(),
+                        VecDeque::new(),
+                        f64::NAN,
+                        f64::NAN,
+                        e.ts,
+                    ));
                 }
-                ("end", Some((mut run, pending, first, last))) => {
+                ("end", Some((mut run, pending, _, first, last, opened))) => {
                     if (run.variant.as_str(), run.workload.as_str(), run.round)
                         != (variant, workload, round)
                     {
@@ -129,6 +203,7 @@ pub fn runs(events: &[Event<'_>], target: &Target) -> Result<Vec<Run>, StatsErro
                         )));
                     }
                     run.busy_s = last - first;
+                    run.span_s = e.ts - opened;
                     out.push(run);
                 }
                 ("start", Some((run, ..))) => {
@@ -146,37 +221,31 @@ pub fn runs(events: &[Event<'_>], target: &Target) -> Result<Vec<Run>, StatsErro
             }
             continue;
         }
-        let Some((run, pending, first, last)) = current.as_mut() else {
+        let Some((run, pending, started, first, last, _)) = current.as_mut() else {
             continue;
         };
+        let ours = device(e.args).starts_with(&bus_prefix);
         match e.name {
-            "spi_message_submit" if device(e.args).starts_with(&bus_prefix) => {
-                if let Some(prev) = run.last_submit.replace(e.ts) {
-                    run.cycle_us.push((e.ts - prev) * 1e6);
-                }
-                pending.push_back(e.ts);
-                if first.is_nan() {
-                    *first = e.ts;
-                }
-            }
+            "spi_message_submit" if ours => run.submitted(pending, first, e.ts),
             // Starts come in submission order: the n-th start belongs to pending entry
             // (starts seen - messages done).
-            "spi_message_start" if device(e.args).starts_with(&bus_prefix) => {
+            "spi_message_start" if ours => {
                 let index = run.to_start_us.len().saturating_sub(run.messages);
                 if let Some(submitted) = pending.get(index) {
                     run.to_start_us.push((e.ts - submitted) * 1e6);
                 }
+                started.push_back(e.ts);
+            }
+            // A memory operation starts at once: the core has flushed the queue, taken the
+            // runtime PM reference and the locks before this event.
+            "spi_mem_start_op" if ours => {
+                run.submitted(pending, first, e.ts);
+                started.push_back(e.ts);
             }
             // Messages of one controller complete in submission order, so pairing is FIFO
             // (the pointers in these events may be hashed or hidden).
-            "spi_message_done" if device(e.args).starts_with(&bus_prefix) => {
-                let Some(submitted) = pending.pop_front() else {
-                    continue;
-                };
-                run.messages += 1;
-                run.latencies_us.push((e.ts - submitted) * 1e6);
-                let len = arg(e.args, "len").and_then(|l| l.split('/').next());
-                run.bytes += len.and_then(|l| l.parse::<u64>().ok()).unwrap_or(0);
+            "spi_message_done" | "spi_mem_stop_op" if ours => {
+                run.done(pending, started, e.ts, e.args);
                 *last = e.ts;
             }
             "spi_controller_busy" if e.args.trim() == target.bus => run.busy_events += 1,
@@ -220,10 +289,16 @@ pub struct Summary {
     pub to_start_p50_us: f64,
     /// Median submit -> next submit (the whole spi_sync cycle, user space included).
     pub cycle_p50_us: f64,
+    /// Median start -> done.
+    pub in_flight_p50_us: f64,
+    /// Median done -> next submit.
+    pub after_p50_us: f64,
     pub kthread_switches_per_msg: f64,
     pub irqs_per_msg: f64,
     pub spi_allocs_per_msg: f64,
     pub mb_per_s: f64,
+    /// Messages per second over the workload's spans (markers).
+    pub msgs_per_s: f64,
 }
 
 /// Nearest-rank percentile of sorted values.
@@ -235,7 +310,8 @@ pub fn percentile(sorted: &[f64], p: f64) -> f64 {
     sorted[rank.clamp(1, sorted.len()) - 1]
 }
 
-fn median(values: impl Iterator<Item = f64>) -> f64 {
+/// The median of `values` (nearest rank), NaN if there are none.
+pub fn median(values: impl Iterator<Item = f64>) -> f64 {
     let mut v: Vec<f64> = values.collect();
     v.sort_by(f64::total_cmp);
     percentile(&v, 50.0)
@@ -264,7 +340,7 @@ pub fn summarize(runs: &[Run]) -> Vec<Summary> {
             let messages = lat.len();
             let per_msg = |n: usize| n as f64 / messages as f64;
             let bytes: u64 = rs.iter().map(|r| r.bytes).sum();
-            let secs: f64 = rs.iter().map(|r| r.busy_s).sum();
+            let secs: f64 = rs.iter().map(|r| r.span_s).sum();
             Summary {
                 variant: key.0.clone(),
                 workload: key.1.clone(),
@@ -277,6 +353,8 @@ pub fn summarize(runs: &[Run]) -> Vec<Summary> {
                 mean_us: lat.iter().sum::<f64>() / messages as f64,
                 to_start_p50_us: median(rs.iter().flat_map(|r| r.to_start_us.iter().copied())),
                 cycle_p50_us: median(rs.iter().flat_map(|r| r.cycle_us.iter().copied())),
+                in_flight_p50_us: median(rs.iter().flat_map(|r| r.in_flight_us.iter().copied())),
+                after_p50_us: median(rs.iter().flat_map(|r| r.after_us.iter().copied())),
                 kthread_switches_per_msg: per_msg(rs.iter().map(|r| r.kthread_switches).sum()),
                 irqs_per_msg: per_msg(rs.iter().map(|r| r.irqs).sum()),
                 spi_allocs_per_msg: per_msg(rs.iter().map(|r| r.spi_allocs).sum()),
@@ -285,9 +363,77 @@ pub fn summarize(runs: &[Run]) -> Vec<Summary> {
                 } else {
                     f64::NAN
                 },
+                msgs_per_s: messages as f64 / secs,
             }
         })
         .collect()
+}
+
+/// A figure over the rounds of a boot: its median and range.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq)]
+pub struct Spread {
+    pub median: f64,
+    pub min: f64,
+    pub max: f64,
+    pub rounds: usize,
+}
+
+impl Spread {
+    /// The spread of `values`, or `None` if there are none.
+    pub fn of(values: &[f64]) -> Option<Self> {
+        let mut v: Vec<f64> = values.iter().copied().filter(|x| x.is_finite()).collect();
+        if v.is_empty() {
+            return None;
+        }
+        v.sort_by(f64::total_cmp);
+        Some(Self {
+            median: percentile(&v, 50.0),
+            min: v[0],
+            max: v[v.len() - 1],
+            rounds: v.len(),
+        })
+    }
+}
+
+/// A figure of one run, e.g. its p50 latency.
+pub type Metric = fn(&Run) -> f64;
+
+/// The p50 of `values` (unsorted).
+pub fn p50(values: &[f64]) -> f64 {
+    median(values.iter().copied())
+}
+
+/// The p99 of `values` (unsorted).
+pub fn p99(values: &[f64]) -> f64 {
+    let mut v = values.to_vec();
+    v.sort_by(f64::total_cmp);
+    percentile(&v, 99.0)
+}
+
+/// Per round in which both ran: `combine(metric(a), metric(b))` for variants `a` and `b` on
+/// `workload`; with the ratio or the difference of the two.
+pub fn over_rounds(
+    runs: &[Run],
+    workload: &str,
+    a: &str,
+    b: &str,
+    metric: Metric,
+    combine: fn(f64, f64) -> f64,
+) -> Vec<f64> {
+    let find = |v: &str, round: u32| {
+        runs.iter()
+            .find(|r| r.variant == v && r.workload == workload && r.round == round)
+    };
+    let mut out = Vec::new();
+    for ra in runs
+        .iter()
+        .filter(|r| r.variant == a && r.workload == workload)
+    {
+        if let Some(rb) = find(b, ra.round) {
+            out.push(combine(metric(ra), metric(rb)));
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -340,10 +486,62 @@ mod tests {
             (1, 1, 1, 1)
         );
         assert!((r.busy_s - 190e-6).abs() < 1e-9);
+        assert!((r.span_s - 1e-3).abs() < 1e-9);
+        assert!((r.in_flight_us[0] - 30.0).abs() < 1e-6);
+        assert!((r.after_us[0] - 40.0).abs() < 1e-6);
         assert_eq!(r.to_start_us.len(), 1);
         assert!((r.to_start_us[0] - 20.0).abs() < 1e-6);
         assert_eq!(r.cycle_us.len(), 1);
         assert!((r.cycle_us[0] - 90.0).abs() < 1e-6);
+    }
+
+    #[test]
+    fn memory_operations_are_messages() {
+        let text = "\
+  sh-1 [000] ...2. 2.000000: tracing_mark_write: BENCH start variant=rust workload=mtd4k round=3
+  dd-5 [001] ..... 2.000100: spi_mem_start_op: spi0.0 1S-4S-4S @50000000 Hz op=[ec00010000ffffff] len=4096 tx=[]
+  dd-5 [001] ..... 2.002100: spi_mem_stop_op: spi0.0 len=4096 rx=[00]
+  dd-5 [001] ..... 2.002600: spi_mem_start_op: spi0.0 1S-4S-4S @50000000 Hz op=[ec00011000ffffff] len=4096 tx=[]
+  dd-5 [001] ..... 2.004600: spi_mem_stop_op: spi0.0 len=4096 rx=[00]
+  sh-1 [000] ...2. 2.010000: tracing_mark_write: BENCH end variant=rust workload=mtd4k round=3
+";
+        let runs = runs(&parse(text).unwrap(), &target()).unwrap();
+        let r = &runs[0];
+        assert_eq!((r.messages, r.bytes, r.round), (2, 8192, 3));
+        assert!((r.latencies_us[0] - 2000.0).abs() < 1e-6);
+        assert!((r.in_flight_us[1] - 2000.0).abs() < 1e-6);
+        assert!((r.cycle_us[0] - 2500.0).abs() < 1e-6);
+        assert!((r.after_us[0] - 500.0).abs() < 1e-6);
+        assert!(r.to_start_us.is_empty());
+        assert!((r.msgs_per_s() - 200.0).abs() < 1e-6);
+    }
+
+    #[test]
+    fn ratios_pair_rounds() {
+        let mut two = format!("{SMALL}{}", SMALL.replace("round=1", "round=2"));
+        two.push_str(&SMALL.replace("variant=c", "variant=rust"));
+        let slow = SMALL
+            .replace("variant=c", "variant=rust")
+            .replace("round=1", "round=2")
+            .replace("1.000060: spi_message_done", "1.000110: spi_message_done");
+        two.push_str(&slow);
+        let runs = runs(&parse(&two).unwrap(), &target()).unwrap();
+        let ratios = over_rounds(
+            &runs,
+            "jedec4",
+            "rust",
+            "c",
+            |r| r.latencies_us[0],
+            |a, b| a / b,
+        );
+        assert_eq!(ratios.len(), 2);
+        assert!((ratios[0] - 1.0).abs() < 1e-9);
+        assert!((ratios[1] - 2.0).abs() < 1e-9);
+        let s = Spread::of(&ratios).unwrap();
+        assert_eq!((s.min, s.max, s.rounds), (ratios[0], ratios[1], 2));
+        // A variant that ran in no round pairs with nothing.
+        assert!(over_rounds(&runs, "jedec4", "rust-x", "c", |r| r.span_s, |a, b| a - b).is_empty());
+        assert!(Spread::of(&[]).is_none());
     }
 
     #[test]

@@ -23,7 +23,8 @@ echo 0 >$T/tracing_on
 echo 8192 >$T/buffer_size_kb
 echo >$T/trace
 for e in spi/spi_message_submit spi/spi_message_start spi/spi_message_done \
-	spi/spi_controller_busy spi/spi_controller_idle sched/sched_switch \
+	spi/spi_controller_busy spi/spi_controller_idle spi-mem/spi_mem_start_op \
+	spi-mem/spi_mem_stop_op sched/sched_switch \
 	irq/irq_handler_entry irq/irq_handler_exit kmem/kmalloc kmem/kfree; do
 	echo 1 >$T/events/$e/enable
 done
