@@ -32,10 +32,11 @@ export INITRAMFS_EXTRA=$work/latency-etc
 mkdir -p "$INITRAMFS_EXTRA"
 printf 'ROUNDS=%s\nMSGS=%s\nREADS=%s\nVARIANTS="%s"\n' "$ROUNDS" "$MSGS" "$READS" "$VARIANTS" \
 	>"$INITRAMFS_EXTRA/bench.conf"
-latency_boot() { # NAME TRACE-OUT (QEMU_EXTRA from the environment)
+latency_boot() { # NAME TRACE-OUT CASE... (QEMU_EXTRA from the environment)
 	local name=$1 out=$2 ktap lines sum
+	shift 2
 	step "latency boot $name: $ROUNDS rounds x 5 variants x ($MSGS READ ID messages + $READS 4 KiB reads)"
-	BOOT_TIMEOUT=3000 "$TOP/qemu/run-cases.sh" "$name" spi_sifive_rs bench >&2
+	BOOT_TIMEOUT=4000 "$TOP/qemu/run-cases.sh" "$name" spi_sifive_rs "$@" >&2
 	grep -q "^FAIL $name/" "$RESULTS" && die "the latency boot failed (build/logs/$name.log)"
 	ktap=$TOP/build/logs/$name.ktap
 	read -r _ lines sum < <(grep '^TRACE-END ' "$ktap") || die "no trace in $name's output"
@@ -46,8 +47,12 @@ latency_boot() { # NAME TRACE-OUT (QEMU_EXTRA from the environment)
 	gunzip -c "$out.gz" >"$out"
 	step "$name: $(grep -vc '^#' "$out") events"
 }
-QEMU_EXTRA="" latency_boot bench-latency "$work/trace.txt"
-QEMU_EXTRA="-icount shift=0,sleep=off" latency_boot bench-latency-icount "$work/trace-icount.txt"
+QEMU_EXTRA="" latency_boot bench-latency "$work/trace.txt" bench bench-contrast
+# The idle-teardown contrast and the optimized-message timing of bench-contrast.
+grep -E '^# (contrast round|timing round) ' "$TOP/build/logs/bench-latency.ktap" | sed 's/^# //' \
+	>"$work/extra.txt"
+[ -s "$work/extra.txt" ] || die "bench-contrast printed no figures (build/logs/bench-latency.log)"
+QEMU_EXTRA="-icount shift=0,sleep=off" latency_boot bench-latency-icount "$work/trace-icount.txt" bench
 
 # MMIO: per variant three boots (base sizes, twice the messages, twice the
 # reads) under QEMU's MMIO trace; differences cancel boot and probe traffic.
@@ -92,7 +97,7 @@ cat >"$work/meta.json" <<META
  "chunks": {"jedec4": 1, "mtd4k": 514}}
 META
 step "analysing"
-"$spitrace" report "$work/trace.txt" --icount-trace "$work/trace-icount.txt" --mmio "$work/mmio.json" --meta "$work/meta.json" --out "$out"
+"$spitrace" report "$work/trace.txt" --icount-trace "$work/trace-icount.txt" --extra "$work/extra.txt" --mmio "$work/mmio.json" --meta "$work/meta.json" --out "$out"
 gzip -9c "$work/trace.txt" >"$out/trace.txt.gz"
 gzip -9c "$work/trace-icount.txt" >"$out/trace-icount.txt.gz"
 step "report: $out/REPORT.md"

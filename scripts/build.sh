@@ -21,8 +21,10 @@ ln -sfn "$kbuild/arch/riscv/boot/Image" "$art/Image"
 rm -rf "$art"/modules/*.ko "$art"/modules/variants
 find "$kbuild/modinst" -name '*.ko' -exec ln -sfn {} "$art/modules/" \;
 ln -sfn "$mod/rust/spi_sifive_rs/spi_sifive_rs.ko" "$art/modules/spi_sifive_rs.ko"
+ln -sfn "$mod/rust/spi_rs_client/spi_rs_client.ko" "$art/modules/spi_rs_client.ko"
 [ -f "$art/modules/spi-sifive.ko" ] || die "the kernel's spi-sifive.ko is missing from the build"
 [ -f "$art/modules/spi_sifive_rs.ko" ] || die "spi_sifive_rs.ko was not built"
+[ -f "$art/modules/spi_rs_client.ko" ] || die "spi_rs_client.ko was not built"
 ln -sfn "$("$TOP/scripts/fetch-busybox.sh")" "$art/busybox"
 "$TOP/scripts/build-dtb.sh" sifive-u "$art/sifive-u.dtb"
 "$TOP/scripts/build-guest-tools.sh" "$art/guest-tools"

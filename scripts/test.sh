@@ -84,9 +84,9 @@ if [ "$tier" = full ]; then
 	# The series: git am on the pristine tree, checkpatch --strict, every
 	# patch built in order, the in-tree driver, make rustdoc.
 	host_case patch-series "$TOP/scripts/check-patches.sh" || true
-	# The benchmark's variant builds of our driver (same source, a --cfg each).
-	host_case variant-builds env ART="$logs/variants-art" \
-		"$TOP/scripts/build-variants.sh" "$TOP/build/kernel" unprepare musttx nopm || true
+	# The variant builds of our driver (same source, a --cfg each), for the
+	# benchmark and for the idle-teardown contrast case of the rs-driver boot.
+	host_case variant-builds "$TOP/scripts/build-variants.sh" "$TOP/build/kernel" unprepare musttx nopm || true
 fi
 
 export KBUILD
@@ -120,6 +120,7 @@ FLASH=$FLASH BOOT_TIMEOUT=1800 "$TOP/qemu/run-cases.sh" rs-driver spi_sifive_rs 
 	flash-probe flash-rw-1mib flash-erase flash-exec-op spidev-jedec spidev-rx-tx-only spidev-modes \
 	spidev-irq-path spidev-idle-kthread runtime-pm lost-irq-timeout poll-budget-fallback \
 	reload-cycles unbind-pm-race spidev-bad-input mtd-bad-input failslab-probe suspend-resume \
+	client-async-vs-mtd idle-teardown-contrast \
 	flash-persist-write unbind-during-spidev-io unbind-during-mtd-io || true
 echo "== boot: same flash image again"
 FLASH=$FLASH "$TOP/qemu/run-cases.sh" rs-driver-reboot spi_sifive_rs flash-persist-read || true

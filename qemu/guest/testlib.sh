@@ -139,3 +139,117 @@ load_spi_driver() {
 	fi
 	wait_for /dev/mtd0 10 || fail "/dev/mtd0 did not appear after loading $SPI_DRIVER_MODULE"
 }
+
+# The Rust test client (spi_rs_client, device-side kernel::spi): loaded with
+# ARGS and bound, by driver_override, to the device of the other controller
+# (10050000.spi), aiming at the flash's bus. Its probe, which runs the traffic,
+# runs in the background until client_wait.
+client_start() { # MODULE-ARGS...
+	local other
+	other=$(ls /sys/bus/platform/devices/10050000.spi/spi_master 2>/dev/null) ||
+		fail "no SPI controller at 10050000.spi to bind the client to"
+	CLIENT_DEV=$other.0
+	[ -e "/sys/bus/spi/devices/$CLIENT_DEV" ] || fail "no SPI device $CLIENT_DEV"
+	grep -q '^spi_rs_client ' /proc/modules && rmmod spi_rs_client
+	run insmod /modules/spi_rs_client.ko target_bus="$(spi_bus | tr -dc 0-9)" "$@"
+	echo spi_rs_client >"/sys/bus/spi/devices/$CLIENT_DEV/driver_override"
+	CLIENT_LOG_FROM=$(dmesg | wc -l)
+	(echo "$CLIENT_DEV" >/sys/bus/spi/drivers_probe) &
+	CLIENT_PID=$!
+}
+
+# Waits for the client's probe (its traffic) to end.
+client_wait() {
+	wait "$CLIENT_PID" || fail "the client's probe failed"
+	[ -e "/sys/bus/spi/devices/$CLIENT_DEV/driver" ] || fail "the client did not bind"
+}
+
+# The client's last log line about WHAT (async, timing), since client_start.
+client_line() {
+	dmesg | tail -n +$((CLIENT_LOG_FROM + 1)) | grep "spi_rs_client: $1" | tail -1
+}
+
+# Every one of COUNT asynchronous messages completed, none was refused or
+# failed, every READ ID answer was the flash's id.
+client_check() { # COUNT
+	local line
+	line=$(client_line async)
+	[ -n "$line" ] || fail "the client printed no result"
+	echo "client: ${line#*spi_rs_client: }"
+	echo "$line" | grep -q "async sent $1 completed $1 refused 0 ok $1 id_mismatch 0\$" ||
+		fail "the client's traffic was not clean: ${line#*spi_rs_client: }"
+}
+
+# Unbinds and unloads the client.
+client_stop() {
+	echo "$CLIENT_DEV" >/sys/bus/spi/drivers/spi_rs_client/unbind
+	echo >"/sys/bus/spi/devices/$CLIENT_DEV/driver_override"
+	rmmod spi_rs_client
+}
+
+
+# Who finishes the idle teardown when spi-mem flushes a queue that has just
+# run empty (see tests/idle-teardown-contrast.sh): loads MODULE (a variant
+# build, checked by load_bench_variant), has the Rust client queue COUNT
+# asynchronous messages while spi-nor erases, writes and verifies, and counts
+# from a function trace what followed each flush of the flushing task:
+# spi_controller_idle (teardown in the caller), kthread_queue_work
+# <-__spi_pump_messages without a message in between (handed to the
+# kthread), spi_message_start (it pumped a queued message itself), or
+# nothing. Prints one "contrast NAME:" line; sets CONTRAST_IN_CALLER and
+# CONTRAST_BOUNCED.
+teardown_contrast() { # NAME MODULE COUNT
+	local T=/sys/kernel/tracing name=$1 mod=$2 count=$3 bus counts
+	for m in spi_sifive_rs spi_sifive; do
+		grep -q "^$m " /proc/modules && rmmod $m
+	done
+	load_bench_variant "$mod"
+	bus=$(spi_bus)
+	echo 0 >$T/tracing_on
+	echo nop >$T/current_tracer
+	echo >$T/trace
+	printf '__spi_pump_messages\nkthread_queue_work\n' >$T/set_ftrace_filter
+	echo 1 >$T/events/spi/spi_controller_idle/enable
+	echo 1 >$T/events/spi/spi_message_start/enable
+	echo function >$T/current_tracer
+	echo 1 >$T/tracing_on
+	client_start count=$count burst=4 pace_us=100
+	run mtdtool erase /dev/mtd0 0x500000 128k
+	run mtdtool write /dev/mtd0 7 0x500000 128k
+	run mtdtool verify /dev/mtd0 7 0x500000 128k
+	client_wait
+	echo 0 >$T/tracing_on
+	# Switching the tracer clears the buffer: keep the trace first.
+	cat $T/trace >/tmp/contrast.trace
+	echo nop >$T/current_tracer
+	echo >$T/set_ftrace_filter
+	echo 0 >$T/events/spi/spi_controller_idle/enable
+	echo 0 >$T/events/spi/spi_message_start/enable
+	client_check $count
+	client_stop
+	counts=$(awk -v k="$bus" '
+		/^#/ { next }
+		{
+			task = $1; comm = task; sub(/-[0-9]+$/, "", comm)
+			if (comm == k) {
+				if ($0 ~ /spi_controller_idle: / && $0 ~ k "$") kidle++
+				next
+			}
+		}
+		# spi_flush_queue() tail-calls it: the parent shows as its caller.
+		/ __spi_pump_messages <-/ { state[task] = "flush"; next }
+		/spi_message_start: / { if (state[task] == "flush") { pumped++; state[task] = "pumped" }; next }
+		/spi_controller_idle: / && $0 ~ k "$" { if (state[task] == "flush") in_caller++; state[task] = ""; next }
+		/kthread_queue_work <-__spi_pump_messages/ {
+			if (state[task] == "flush") bounced++
+			state[task] = ""
+		}
+		END { printf "%d %d %d %d\n", in_caller, bounced, pumped, kidle }
+	' /tmp/contrast.trace)
+	rm -f /tmp/contrast.trace
+	# shellcheck disable=SC2086 # four numbers
+	set -- $counts
+	CONTRAST_IN_CALLER=$1 CONTRAST_BOUNCED=$2
+	echo "contrast $name: reached $(($1 + $2)) in_caller $1 bounced $2 pumped $3 kthread_idle $4"
+}
+

@@ -26,6 +26,14 @@ __rust_helper u8 rust_helper_spi_get_chipselect(const struct spi_device *spi, u8
 	return spi_get_chipselect(spi, idx);
 }
 
+/* A device on the SPI bus by name, with a reference taken; NULL if there is none. */
+__rust_helper struct spi_device *rust_helper_spi_find_device_by_name(const char *name)
+{
+	struct device *dev = bus_find_device_by_name(&spi_bus_type, NULL, name);
+
+	return dev ? to_spi_device(dev) : NULL;
+}
+
 /* Re-arms the controller's transfer completion for the next wait. */
 __rust_helper void rust_helper_spi_controller_rearm_xfer_completion(struct spi_controller *ctlr)
 {

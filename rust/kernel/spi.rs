@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! SPI controller (host side) abstractions.
+//! SPI abstractions: controllers (host side) and target drivers (device side).
+//!
+//! A target driver implements [`Driver`] and talks to its [`Device`] with
+//! [`Device::write_then_read`] or with [`OwnedMessage`]s it builds once and sends synchronously
+//! or asynchronously, optionally optimized for repeated sends.
 //!
 //! A controller driver implements [`ControllerOps`], allocates a [`Controller`] with its data in
 //! probe, sets the controller's capabilities on the [`UnregisteredController`] and registers it.
@@ -17,9 +21,11 @@
 
 mod controller;
 mod device;
+mod driver;
 #[cfg(CONFIG_SPI_MEM)]
 mod mem;
 mod message;
+mod owned_message;
 mod transfer;
 
 #[cfg(CONFIG_KUNIT)]
@@ -29,9 +35,11 @@ pub use controller::{
     Controller, ControllerOps, Registration, TransferStatus, UnregisteredController,
 };
 pub use device::Device;
+pub use driver::{DeviceId, Driver, DriverAdapter, IdTable};
 #[cfg(CONFIG_SPI_MEM)]
 pub use mem::{DataDir, Mem, MemCaps, MemData, MemOp, MemOps, Phase};
 pub use message::Message;
+pub use owned_message::{MessageBuilder, MessageDone, OwnedMessage};
 pub use transfer::{Buffers, Transfer};
 
 crate::impl_flags!(

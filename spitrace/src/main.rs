@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 //! spitrace: analysis of the spi-sifive-rs benchmark's traces.
 
+mod extra;
 mod mmio;
 mod report;
 mod stats;
@@ -51,6 +52,9 @@ enum Cmd {
         /// A second latency trace of the same workload, recorded under QEMU's `-icount`.
         #[arg(long)]
         icount_trace: Option<PathBuf>,
+        /// The guest's contrast and timing lines.
+        #[arg(long)]
+        extra: Option<PathBuf>,
         /// JSON: {"variant": {"workload": [small_log, large_log, extra_units]}}.
         #[arg(long)]
         mmio: PathBuf,
@@ -125,6 +129,7 @@ fn run(cli: Cli) -> Result<(), String> {
         Cmd::Report {
             trace,
             icount_trace,
+            extra,
             mmio: mmio_path,
             meta,
             out,
@@ -166,11 +171,18 @@ fn run(cli: Cli) -> Result<(), String> {
                 .as_deref()
                 .zip(icount_summaries.as_deref())
                 .map(|(runs, summaries)| report::Boot { runs, summaries });
+            let extra = match extra {
+                Some(path) => {
+                    extra::parse(&read(&path)?).map_err(|e| format!("{}: {e}", path.display()))?
+                }
+                None => extra::Extra::default(),
+            };
             report::write(
                 &out,
                 &meta,
                 &wall,
                 icount.as_ref(),
+                &extra,
                 &costs,
                 &baseline,
                 &ours,

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 //! The benchmark report: markdown tables, SVG latency histograms, raw JSON.
 
+use crate::extra::{self, Extra};
 use crate::stats::{over_rounds, p50, p99, Metric, Run, Spread, Summary};
 use plotters::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -51,14 +52,17 @@ struct Data<'a> {
     runs: &'a [Run],
     icount_summaries: Option<&'a [Summary]>,
     icount_runs: Option<&'a [Run]>,
+    extra: &'a Extra,
 }
 
 /// Writes `REPORT.md`, `data.json` and one `latency-<workload>.svg` per workload into `dir`.
+#[allow(clippy::too_many_arguments)]
 pub fn write(
     dir: &Path,
     meta: &Meta,
     wall: &Boot<'_>,
     icount: Option<&Boot<'_>>,
+    extra: &Extra,
     mmio: &BTreeMap<String, Mmio>,
     baseline: &str,
     ours: &str,
@@ -72,6 +76,7 @@ pub fn write(
         runs,
         icount_summaries: icount.map(|b| b.summaries),
         icount_runs: icount.map(|b| b.runs),
+        extra,
     };
     let json = serde_json::to_string_pretty(&data).map_err(|e| e.to_string())?;
     fs::write(dir.join("data.json"), json).map_err(|e| e.to_string())?;
@@ -87,15 +92,17 @@ pub fn write(
     }
     fs::write(
         dir.join("REPORT.md"),
-        markdown(meta, wall, icount, mmio, &workloads, baseline, ours),
+        markdown(meta, wall, icount, extra, mmio, &workloads, baseline, ours),
     )
     .map_err(|e| e.to_string())
 }
 
+#[allow(clippy::too_many_arguments)]
 fn markdown(
     meta: &Meta,
     wall: &Boot<'_>,
     icount: Option<&Boot<'_>>,
+    extra: &Extra,
     mmio: &BTreeMap<String, Mmio>,
     workloads: &[&str],
     baseline: &str,
@@ -202,6 +209,7 @@ fn markdown(
             meta.limit(w)
         );
     }
+    extra::markdown(&mut md, extra, ours);
     shortfall(&mut md, wall, mmio, baseline, ours);
     md.push_str(EXPLANATION);
     md

@@ -6,13 +6,13 @@ use kernel::prelude::*;
 
 #[kunit_tests(rust_spi)]
 mod spi_kunit {
-    #[cfg(CONFIG_SPI_MEM)]
     use crate::bindings;
     use crate::spi::{
         bpw_mask,
         transfer::{classify, BufferKind},
         ControllerFlag, ControllerFlags, Mode, Modes, Nbits,
     };
+    use kernel::prelude::*;
 
     #[test]
     fn mode_bits_match_the_uapi() {
@@ -180,5 +180,41 @@ mod spi_kunit {
         // SAFETY: As above.
         let op = unsafe { MemOp::from_raw(&raw) };
         assert_eq!(op.cmd().width, None);
+    }
+
+    #[test]
+    fn device_id_holds_the_name() {
+        const ID: crate::spi::DeviceId = crate::spi::DeviceId::new(c"spi-rs-client");
+        // SAFETY: `DeviceId` is a transparent wrapper of `spi_device_id`.
+        let raw: &bindings::spi_device_id = unsafe { &*core::ptr::from_ref(&ID).cast() };
+        assert_eq!(&raw.name[..14], b"spi-rs-client\0");
+        assert!(raw.name[14..].iter().all(|&b| b == 0));
+        assert_eq!(raw.driver_data, 0);
+    }
+
+    #[test]
+    fn message_transfers_point_at_their_buffers() -> Result {
+        use crate::spi::owned_message::{transfers, Step};
+        let mut steps = KVec::new();
+        steps.push(Step::Write(kernel::kvec![0x9f]?), GFP_KERNEL)?;
+        steps.push(Step::Read(3), GFP_KERNEL)?;
+        let (xfers, bufs) = transfers(steps, GFP_KERNEL)?;
+        assert_eq!((xfers.len(), bufs.len()), (2, 2));
+        // SAFETY: The transfers were just built and nothing else uses them.
+        let (w, r) = unsafe { (&*xfers[0].get(), &*xfers[1].get()) };
+        assert_eq!((w.len, r.len), (1, 3));
+        assert_eq!(w.tx_buf, bufs[0].0.as_ptr().cast());
+        assert!(w.rx_buf.is_null() && r.tx_buf.is_null());
+        assert_eq!(r.rx_buf.cast_const(), bufs[1].0.as_ptr().cast());
+        assert_eq!((bufs[0].1, bufs[1].1), (false, true));
+        assert_eq!(&bufs[0].0[..], &[0x9f]);
+        assert_eq!(&bufs[1].0[..], &[0, 0, 0]);
+        Ok(())
+    }
+
+    #[test]
+    fn a_message_needs_a_transfer() {
+        use crate::spi::owned_message::transfers;
+        assert_eq!(transfers(KVec::new(), GFP_KERNEL).err(), Some(EINVAL));
     }
 }
