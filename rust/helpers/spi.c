@@ -26,6 +26,12 @@ __rust_helper u8 rust_helper_spi_get_chipselect(const struct spi_device *spi, u8
 	return spi_get_chipselect(spi, idx);
 }
 
+/* Holds the module of a sender of asynchronous messages while one is in flight. */
+__rust_helper bool rust_helper_try_module_get(struct module *module)
+{
+	return try_module_get(module);
+}
+
 /* A device on the SPI bus by name, with a reference taken; NULL if there is none. */
 __rust_helper struct spi_device *rust_helper_spi_find_device_by_name(const char *name)
 {

@@ -10,8 +10,9 @@
 //! - times `timing` synchronous READ ID messages sent as a prebuilt message, plain and
 //!   optimized once, in alternating rounds.
 //!
-//! Each part ends with one `spi_rs_client` line in the kernel log, which the tests read. All
-//! messages are complete when probe returns, so nothing is in flight at unbind.
+//! Each part ends with one `spi_rs_client` line in the kernel log, which the tests read. Probe
+//! waits for its messages on every path; one still in flight holds the module
+//! (`OwnedMessage::submit`), so it cannot be unloaded under a completion.
 
 use kernel::{
     device::Core,
@@ -59,7 +60,7 @@ struct Sent {
 
 /// Completion of an asynchronous message: count it, check a READ ID answer, free it.
 fn completed(msg: Pin<KBox<OwnedMessage<Sent>>>) {
-    let stats = &msg.data.stats;
+    let stats = msg.data.stats.clone();
     match msg.status() {
         Err(_) => {
             stats.errors.fetch_add(1, Relaxed);
@@ -70,6 +71,8 @@ fn completed(msg: Pin<KBox<OwnedMessage<Sent>>>) {
         Ok(()) => {}
     }
     stats.done.fetch_add(1, Relaxed);
+    // Last: once the count drops, probe may return.
+    drop(msg);
     stats.in_flight.fetch_add(-1, Release);
 }
 
@@ -106,7 +109,40 @@ fn traffic(dev: &spi::Device<Core<'_>>, target: &ARef<spi::Device>) -> Result {
         },
         GFP_KERNEL,
     )?;
+    let module = <LocalModule as kernel::ModuleMetadata>::THIS_MODULE;
     let mut refused = 0;
+    let sent = send_all(target, &stats, &module, count, burst, pace, &mut refused);
+    // Whatever happened, wait for what is in flight before leaving.
+    let drained = wait_in_flight(&stats, 0).inspect_err(|_| {
+        dev_err!(
+            dev.as_ref(),
+            "spi_rs_client: messages still in flight after 30 s\n"
+        );
+    });
+    sent?;
+    drained?;
+    dev_info!(
+        dev.as_ref(),
+        "spi_rs_client: async sent {} completed {} refused {} ok {} id_mismatch {}\n",
+        count,
+        stats.done.load(Relaxed),
+        refused,
+        stats.done.load(Relaxed) - stats.errors.load(Relaxed),
+        stats.bad_ids.load(Relaxed)
+    );
+    Ok(())
+}
+
+/// Sends `count` messages, `burst` at a time, counting those the core refused.
+fn send_all(
+    target: &ARef<spi::Device>,
+    stats: &Arc<Stats>,
+    module: &kernel::ThisModule,
+    count: u32,
+    burst: u32,
+    pace: Delta,
+    refused: &mut u32,
+) -> Result {
     for i in 0..count {
         let sent = Sent {
             stats: stats.clone(),
@@ -121,31 +157,16 @@ fn traffic(dev: &spi::Device<Core<'_>>, target: &ARef<spi::Device>) -> Result {
                 .build()?
         };
         stats.in_flight.fetch_add(1, Relaxed);
-        if let Err((_, msg)) = msg.submit(completed) {
+        if let Err((_, msg)) = msg.submit(completed, module) {
             stats.in_flight.fetch_add(-1, Relaxed);
-            refused += 1;
+            *refused += 1;
             drop(msg);
         }
         if (i + 1) % burst == 0 {
             fsleep(pace);
-            wait_in_flight(&stats, burst as i32)?;
+            wait_in_flight(stats, burst as i32)?;
         }
     }
-    wait_in_flight(&stats, 0).inspect_err(|_| {
-        dev_err!(
-            dev.as_ref(),
-            "spi_rs_client: messages still in flight after 30 s\n"
-        );
-    })?;
-    dev_info!(
-        dev.as_ref(),
-        "spi_rs_client: async sent {} completed {} refused {} ok {} id_mismatch {}\n",
-        count,
-        stats.done.load(Relaxed),
-        refused,
-        stats.done.load(Relaxed) - stats.errors.load(Relaxed),
-        stats.bad_ids.load(Relaxed)
-    );
     Ok(())
 }
 
@@ -219,7 +240,10 @@ impl spi::Driver for Client {
 /// The client's whole job, done while it binds.
 fn run(spi: &spi::Device<Core<'_>>) -> Result<Client> {
     let name = CString::try_from_fmt(fmt!("spi{}.0", module_parameters::target_bus.value()))?;
-    let target = spi::Device::find_by_name(&name).inspect_err(|_| {
+    // SAFETY: The client sends to the target only during this probe, and the tests do not
+    // unbind the target's controller while a client is bound (test tooling: nothing enforces
+    // it).
+    let target = unsafe { spi::Device::find_by_name(&name) }.inspect_err(|_| {
         dev_err!(spi.as_ref(), "spi_rs_client: no SPI device {}\n", &*name);
     })?;
     // A byte from our own device: 0x00 is no command for any SPI target we bind to.

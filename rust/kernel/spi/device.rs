@@ -15,8 +15,10 @@ use core::{marker::PhantomData, mem::offset_of, ptr::NonNull};
 /// An SPI target device (`struct spi_device`).
 ///
 /// Controller callbacks see it as `&Device`; a target driver gets `&Device<Core>` in probe, and
-/// anyone may hold an [`ARef<Device>`], which keeps the structure alive (not the binding of its
-/// controller: I/O on a device whose controller is gone fails with `ESHUTDOWN`).
+/// may keep an [`ARef<Device>`], which keeps the structure alive but not the binding of its
+/// controller: the SPI core does not stop a synchronous send to a device whose controller is
+/// gone, so only the device's own driver, whose device goes before its controller, may send
+/// through it (see [`Device::find_by_name`] for the exception).
 ///
 /// # Invariants
 ///
@@ -74,7 +76,14 @@ impl Device {
     /// The core accepts messages for a device from any holder of a reference to it, so a client
     /// can share a target with the driver bound to it; the messages of both are serialised by
     /// the controller's queue and bus lock.
-    pub fn find_by_name(name: &CStr) -> Result<ARef<Self>> {
+    ///
+    /// # Safety
+    ///
+    /// The caller sends messages through the returned device only while the device's
+    /// controller stays registered: the core does not refuse a synchronous send after the
+    /// controller is unregistered, and a controller driver whose resources are gone would then
+    /// be called.
+    pub unsafe fn find_by_name(name: &CStr) -> Result<ARef<Self>> {
         // SAFETY: `name` is a valid NUL-terminated string for the call; the helper returns a
         // device with a reference taken, or NULL.
         let raw = unsafe { bindings::spi_find_device_by_name(name.as_char_ptr()) };

@@ -39,6 +39,9 @@ impl Mem {
     }
 
     /// The SPI device the memory is on.
+    ///
+    /// Not for sending messages from [`MemOps::exec_op`]: the bus lock is held there, and a
+    /// send would wait for it forever.
     pub fn device(&self) -> &Device {
         // SAFETY: By the type invariant `spi` is a valid device for as long as `self`.
         unsafe { Device::from_raw((*self.as_raw()).spi) }
@@ -268,7 +271,9 @@ pub trait MemOps: ControllerOps {
     }
 
     /// The largest data phase, at most `op.data().bytes`, that the controller can run in one
-    /// operation like `op`; the core splits longer accesses.
+    /// operation like `op`; memory drivers split longer accesses. Without it the core sets no
+    /// limit for a controller with `exec_op`: a controller with a size limit must implement
+    /// it.
     fn adjust_op_size(_mem: &Mem, _op: &MemOp) -> Result<u32> {
         build_error!(VTABLE_DEFAULT_ERROR)
     }

@@ -10,6 +10,7 @@ use crate::{
     prelude::*,
     sync::aref::ARef,
     types::Opaque,
+    ThisModule,
 };
 use core::marker::PhantomPinned;
 
@@ -39,8 +40,11 @@ impl<T: Send + 'static> MessageBuilder<T> {
         }
     }
 
-    /// Adds a transfer that sends `bytes` (copied into the message).
+    /// Adds a transfer that sends `bytes` (copied into the message); `EINVAL` if empty.
     pub fn write(mut self, bytes: &[u8]) -> Result<Self> {
+        if bytes.is_empty() {
+            return Err(EINVAL);
+        }
         let mut buf = KVec::with_capacity(bytes.len(), self.flags)?;
         buf.extend_from_slice(bytes, self.flags)?;
         self.steps.push(Step::Write(buf), self.flags)?;
@@ -48,9 +52,12 @@ impl<T: Send + 'static> MessageBuilder<T> {
     }
 
     /// Adds a transfer that receives `len` bytes, readable with [`OwnedMessage::rx`] after the
-    /// message is done. The transfer has no transmit buffer: a controller with
-    /// `SPI_CONTROLLER_MUST_TX` makes the core allocate a dummy one for it.
+    /// message is done; `EINVAL` if `len` is 0. The transfer has no transmit buffer: a
+    /// controller with `SPI_CONTROLLER_MUST_TX` makes the core allocate a dummy one for it.
     pub fn read(mut self, len: usize) -> Result<Self> {
+        if len == 0 {
+            return Err(EINVAL);
+        }
         self.steps.push(Step::Read(len), self.flags)?;
         Ok(self)
     }
@@ -61,6 +68,10 @@ impl<T: Send + 'static> MessageBuilder<T> {
         let (xfers, bufs) = transfers(self.steps, flags)?;
         let msg = KBox::pin_init(
             try_pin_init!(OwnedMessage {
+                completer: Completer {
+                    call: None,
+                    module: core::ptr::null_mut(),
+                },
                 msg: Opaque::new(pin_init::zeroed()),
                 xfers,
                 bufs,
@@ -84,8 +95,8 @@ type Buffers = KVec<(KVec<u8>, bool)>;
 pub type MessageDone<T> = fn(Pin<KBox<OwnedMessage<T>>>);
 
 /// The transfers for `steps`, each pointing at its buffer (a copy of the bytes to send, or
-/// zeroed room for the bytes to receive, flagged `true`); `EINVAL` for no step or a transfer
-/// longer than the core can describe.
+/// zeroed room for the bytes to receive, flagged `true`); `EINVAL` for no step, an empty one,
+/// or a transfer longer than the core can describe.
 pub(crate) fn transfers(
     steps: KVec<Step>,
     flags: Flags,
@@ -101,6 +112,10 @@ pub(crate) fn transfers(
             Step::Write(b) => (b, false),
             Step::Read(len) => (KVec::from_elem(0u8, len, flags)?, true),
         };
+        if buf.is_empty() {
+            // An empty vector's pointer is dangling, not NULL: the core would take it for a buffer.
+            return Err(EINVAL);
+        }
         let mut x: bindings::spi_transfer = pin_init::zeroed();
         x.len = u32::try_from(buf.len()).map_err(|_| EINVAL)?;
         // The heap buffer stays where it is when the vector moves into `bufs`.
@@ -113,6 +128,36 @@ pub(crate) fn transfers(
         xfers.push(Opaque::new(x), flags)?;
     }
     Ok((xfers, bufs))
+}
+
+/// What the kernel crate's completion callback needs, at the start of every [`OwnedMessage`].
+#[repr(C)]
+struct Completer {
+    /// Hands the message back to its sender (code of the sender's module).
+    call: Option<unsafe fn(*mut c_void)>,
+    /// The sender's module, held while the message is in flight.
+    module: *mut bindings::module,
+}
+
+/// The `complete` callback of every message sent by [`OwnedMessage::submit`].
+///
+/// Not generic, so it is code of the kernel crate: it drops the module reference `submit` took
+/// only after the sender's code has returned, so the module cannot go away under it.
+///
+/// # Safety
+///
+/// `context` must be an in-flight message set up by `submit`, whose `Completer` comes first.
+unsafe extern "C" fn message_complete(context: *mut c_void) {
+    let completer = context.cast::<Completer>();
+    // SAFETY: `context` points to the message's `Completer` (the caller's guarantee); it is read
+    // before the message is handed back, after which it may be gone.
+    let (call, module) = unsafe { ((*completer).call, (*completer).module) };
+    if let Some(call) = call {
+        // SAFETY: `call` is the sender's `OwnedMessage::<T>::hand_back`, for this message.
+        unsafe { call(context) };
+    }
+    // SAFETY: `submit` took this reference; the sender's code has returned.
+    unsafe { bindings::module_put(module) };
 }
 
 /// A message with its transfers and buffers, owned by the driver that built it.
@@ -129,8 +174,11 @@ pub(crate) fn transfers(
 ///   and the vectors are never resized after [`MessageBuilder::build`].
 /// - `optimized` is true exactly when `spi_optimize_message()` succeeded for `msg` on `spi`
 ///   and `spi_unoptimize_message()` was not called since.
+#[repr(C)]
 #[pin_data(PinnedDrop)]
 pub struct OwnedMessage<T> {
+    /// First, for [`message_complete`].
+    completer: Completer,
     #[pin]
     msg: Opaque<bindings::spi_message>,
     xfers: KVec<Opaque<bindings::spi_transfer>>,
@@ -189,6 +237,13 @@ impl<T: Send + 'static> OwnedMessage<T> {
 
     /// Sends the message and waits until it is done (`spi_sync()`). Might sleep.
     pub fn sync(self: Pin<&mut Self>) -> Result {
+        let msg = self.msg.get();
+        // SAFETY: The message is ours (not in flight). A callback left from an earlier
+        // `submit` must not run: the core calls `complete` on its fast path too.
+        unsafe {
+            (*msg).complete = None;
+            (*msg).context = core::ptr::null_mut();
+        }
         // SAFETY: The device and the message are valid and the message is ours for the call;
         // the core writes the receive buffers through the pointers set by `link`, and nothing
         // reads them during the call.
@@ -219,27 +274,40 @@ impl<T: Send + 'static> OwnedMessage<T> {
     ///
     /// `done` may run in any context: the controller's message pump thread, a task that
     /// pumps the queue itself (`spi_sync()`, spi-mem), or the controller's interrupt handler.
-    /// So it must not sleep; it may drop the message or send it again.
+    /// So it must not sleep: it may send the message again, or drop it unless it is optimized
+    /// (`spi_unoptimize_message()` may sleep).
     ///
-    /// The module that calls this must not go away while a message is in flight.
+    /// `module` (the caller's, `THIS_MODULE`) is held while the message is in flight, so the
+    /// code of `done` stays loaded until it has returned.
     pub fn submit(
         self: Pin<KBox<Self>>,
         done: MessageDone<T>,
+        module: &ThisModule,
     ) -> core::result::Result<(), (Error, Pin<KBox<Self>>)> {
+        // SAFETY: `module` is a valid module (or NULL, for built-in code).
+        if !unsafe { bindings::try_module_get(module.as_ptr()) } {
+            return Err((ENODEV, self));
+        }
         // SAFETY: The box is turned back into a pinned box before anyone can see it again
         // (below on failure, in `complete` otherwise), and its content is never moved.
         let raw = KBox::into_raw(unsafe { Pin::into_inner_unchecked(self) });
         // SAFETY: `raw` is valid and exclusively ours until `spi_async` accepts the message.
         let ret = unsafe {
             (*raw).done = Some(done);
+            (*raw).completer = Completer {
+                call: Some(Self::hand_back),
+                module: module.as_ptr(),
+            };
             let msg = (*raw).msg.get();
-            (*msg).complete = Some(Self::complete);
+            (*msg).complete = Some(message_complete);
             (*msg).context = raw.cast();
             bindings::spi_async((*raw).spi.as_raw(), msg)
         };
         if ret == 0 {
             return Ok(());
         }
+        // SAFETY: Taken above; the core refused the message, so no callback will run.
+        unsafe { bindings::module_put(module.as_ptr()) };
         // SAFETY: The core refused the message: `raw` is still ours, from `KBox::into_raw`.
         let this = unsafe { KBox::from_raw(raw) };
         let msg = this.msg.get();
@@ -253,18 +321,27 @@ impl<T: Send + 'static> OwnedMessage<T> {
         Err((Error::from_errno(ret), KBox::into_pin(this)))
     }
 
-    /// The message's `complete` callback.
+    /// Hands a completed message back to its sender's `done`.
     ///
     /// # Safety
     ///
-    /// Called by the SPI core once per accepted `spi_async()` of a message set up by `submit`,
-    /// with the context `submit` set.
-    unsafe extern "C" fn complete(context: *mut c_void) {
+    /// Called by [`message_complete`] once per accepted `spi_async()` of a message set up by
+    /// `submit`, with the context `submit` set.
+    unsafe fn hand_back(context: *mut c_void) {
         let raw = context.cast::<Self>();
         // SAFETY: `context` is the pointer `submit` leaked from a pinned box; the core is done
-        // with the message, so the box is ours again.
-        let this = unsafe { Pin::new_unchecked(KBox::from_raw(raw)) };
-        if let Some(done) = this.done {
+        // with the message, so the box is ours again. Clear what `submit` set, so that a later
+        // send of this message does not call back into it.
+        let mut this = unsafe {
+            let msg = (*raw).msg.get();
+            (*msg).complete = None;
+            (*msg).context = core::ptr::null_mut();
+            (*raw).completer.call = None;
+            Pin::new_unchecked(KBox::from_raw(raw))
+        };
+        // SAFETY: Only `done`, not structurally pinned, is changed.
+        let done = unsafe { this.as_mut().get_unchecked_mut() }.done.take();
+        if let Some(done) = done {
             done(this);
         }
     }
