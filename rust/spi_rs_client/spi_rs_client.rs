@@ -52,6 +52,21 @@ struct Stats {
     bad_ids: Atomic<i32>,
 }
 
+impl Stats {
+    fn new() -> Result<Arc<Self>> {
+        Arc::new(
+            Self {
+                in_flight: Atomic::new(0),
+                done: Atomic::new(0),
+                errors: Atomic::new(0),
+                bad_ids: Atomic::new(0),
+            },
+            GFP_KERNEL,
+        )
+        .map_err(Into::into)
+    }
+}
+
 /// What a message carries for its completion.
 struct Sent {
     stats: Arc<Stats>,
@@ -100,15 +115,7 @@ fn traffic(dev: &spi::Device<Core<'_>>, target: &ARef<spi::Device>) -> Result {
     let count = module_parameters::count.value();
     let burst = (module_parameters::burst.value()).max(1);
     let pace = Delta::from_micros(i64::from(module_parameters::pace_us.value()));
-    let stats = Arc::new(
-        Stats {
-            in_flight: Atomic::new(0),
-            done: Atomic::new(0),
-            errors: Atomic::new(0),
-            bad_ids: Atomic::new(0),
-        },
-        GFP_KERNEL,
-    )?;
+    let stats = Stats::new()?;
     let module = <LocalModule as kernel::ModuleMetadata>::THIS_MODULE;
     let mut refused = 0;
     let sent = send_all(target, &stats, &module, count, burst, pace, &mut refused);
@@ -182,15 +189,7 @@ fn time_sends(msg: &mut Pin<KBox<OwnedMessage<Sent>>>, n: u32) -> Result<i64> {
 /// Plain against optimized synchronous READ ID messages, alternating in rounds.
 fn timing(dev: &spi::Device<Core<'_>>, target: &ARef<spi::Device>) -> Result {
     let n = module_parameters::timing.value();
-    let stats = Arc::new(
-        Stats {
-            in_flight: Atomic::new(0),
-            done: Atomic::new(0),
-            errors: Atomic::new(0),
-            bad_ids: Atomic::new(0),
-        },
-        GFP_KERNEL,
-    )?;
+    let stats = Stats::new()?;
     let new = || {
         read_id(
             target,

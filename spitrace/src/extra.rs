@@ -95,12 +95,7 @@ pub fn markdown(md: &mut String, extra: &Extra, ours: &str) {
              | variant | rounds | reached | in caller | bounced | pumped | kthread idle passes |\n\
              |---|---:|---:|---:|---:|---:|---:|"
         );
-        let mut variants: Vec<&str> = Vec::new();
-        for c in &extra.contrast {
-            if !variants.contains(&c.variant.as_str()) {
-                variants.push(&c.variant);
-            }
-        }
+        let variants = crate::report::distinct(extra.contrast.iter().map(|c| c.variant.as_str()));
         let mut sentences = String::new();
         for v in variants {
             let rows: Vec<&Contrast> = extra.contrast.iter().filter(|c| c.variant == v).collect();

@@ -81,12 +81,7 @@ pub fn write(
     let json = serde_json::to_string_pretty(&data).map_err(|e| e.to_string())?;
     fs::write(dir.join("data.json"), json).map_err(|e| e.to_string())?;
 
-    let mut workloads: Vec<&str> = Vec::new();
-    for s in summaries {
-        if !workloads.contains(&s.workload.as_str()) {
-            workloads.push(&s.workload);
-        }
-    }
+    let workloads = distinct(summaries.iter().map(|s| s.workload.as_str()));
     for w in &workloads {
         histogram(&dir.join(format!("latency-{w}.svg")), w, runs)?;
     }
@@ -256,6 +251,17 @@ fn clocks(
     );
 }
 
+/// The values in first-seen order, each once.
+pub fn distinct<'a>(values: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
+    let mut out: Vec<&str> = Vec::new();
+    for v in values {
+        if !out.contains(&v) {
+            out.push(v);
+        }
+    }
+    out
+}
+
 fn ratio(a: f64, b: f64) -> f64 {
     a / b
 }
@@ -359,12 +365,12 @@ fn stages(md: &mut String, boot: &Boot<'_>, workload: &str, baseline: &str, ours
     );
     let _ = writeln!(md, "| variant | before | driver | after | cycle | rounds |");
     let _ = writeln!(md, "|---|---:|---:|---:|---:|---:|");
-    let mut variants: Vec<&str> = Vec::new();
-    for r in boot.runs.iter().filter(|r| r.workload == workload) {
-        if !variants.contains(&r.variant.as_str()) {
-            variants.push(&r.variant);
-        }
-    }
+    let variants = distinct(
+        boot.runs
+            .iter()
+            .filter(|r| r.workload == workload)
+            .map(|r| r.variant.as_str()),
+    );
     for v in variants {
         let rs: Vec<&Run> = boot
             .runs
@@ -432,19 +438,19 @@ fn repeatability(md: &mut String, wall: &Boot<'_>, icount: &Boot<'_>, workload: 
         "\nHow much each variant's cycle p50 ({workload}) moved between its rounds, in µs \
          (max − min):\n\n| variant | wall clock | -icount |\n|---|---:|---:|"
     );
-    let mut seen: Vec<&str> = Vec::new();
-    for r in wall.runs.iter().filter(|r| r.workload == workload) {
-        if seen.contains(&r.variant.as_str()) {
-            continue;
-        }
-        seen.push(&r.variant);
-        let cell = |s: Option<Spread>| s.map_or("-".into(), |s| format!("{:.1}", s.max - s.min));
+    let cell = |s: Option<Spread>| s.map_or("-".into(), |s| format!("{:.1}", s.max - s.min));
+    let variants = distinct(
+        wall.runs
+            .iter()
+            .filter(|r| r.workload == workload)
+            .map(|r| r.variant.as_str()),
+    );
+    for v in variants {
         let _ = writeln!(
             md,
-            "| {} | {} | {} |",
-            r.variant,
-            cell(spread(wall, &r.variant)),
-            cell(spread(icount, &r.variant))
+            "| {v} | {} | {} |",
+            cell(spread(wall, v)),
+            cell(spread(icount, v))
         );
     }
 }
@@ -461,12 +467,12 @@ fn variant_costs(md: &mut String, boot: &Boot<'_>, ours: &str, baseline: &str) {
         "| variant | 4-byte cycle p50 | range | 4-byte before p50 | MTD read cycle p50 | range | SPI allocs per MTD read |"
     );
     let _ = writeln!(md, "|---|---:|---|---:|---:|---|---:|");
-    let mut variants: Vec<&str> = Vec::new();
-    for r in boot.runs {
-        if r.variant != ours && r.variant != baseline && !variants.contains(&r.variant.as_str()) {
-            variants.push(&r.variant);
-        }
-    }
+    let variants = distinct(
+        boot.runs
+            .iter()
+            .map(|r| r.variant.as_str())
+            .filter(|v| *v != ours && *v != baseline),
+    );
     let mut sentences = String::new();
     for v in variants {
         let diff =
