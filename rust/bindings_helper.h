@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Headers and constants our kernel-crate additions need in the bindings;
- * inserted into rust/bindings/bindings_helper.h by
- * scripts/apply-kernel-additions.sh. The RUST_CONST_HELPER_ lines give
+ * scripts/make-patches.sh places each line in rust/bindings/bindings_helper.h
+ * in the patch of its abstraction. The RUST_CONST_HELPER_ lines give
  * bindgen the values of macros it cannot expand (BIT(), _BITUL()).
  */
 #include <linux/fault-inject.h>

@@ -4,7 +4,7 @@
 #
 # The build directory is keyed by kernel version and the set of config
 # fragments (VARIANT, EXTRA_CONFIG); a stamp holds the hash of every input
-# (fragment contents, our kernel-crate additions), so an unchanged kernel is
+# (fragment contents, the sources with our series applied), so an unchanged kernel is
 # not even looked at by make, and a changed one is rebuilt incrementally.
 # Prints the build directory.
 set -euo pipefail
@@ -30,10 +30,11 @@ fi
 "$TOP/scripts/install-bindgen.sh"
 src=$("$TOP/scripts/fetch-kernel.sh")
 version=$(cat "$src/.unpacked")
-"$TOP/scripts/apply-kernel-additions.sh" "$src"
+# The kernel-crate part of our patch series; its tree id names the sources.
+tree=$("$TOP/scripts/apply-series.sh" "$src")
 
 out=$CACHE/build/$(echo "$version" | tr -c 'A-Za-z0-9.\n-' '_')/$name
-key=$(echo "$version $(hash_inputs "${fragments[@]}" "$TOP/rust/kernel" "$TOP/rust/helpers" "$TOP/rust/bindings_helper.h")")
+key=$(echo "$version $tree $(hash_inputs "${fragments[@]}")")
 if [ -f "$out/arch/riscv/boot/Image" ] && [ "$(cat "$out/.spi-rs-stamp" 2>/dev/null)" = "$key" ]; then
 	echo "$out"
 	exit 0

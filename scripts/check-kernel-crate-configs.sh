@@ -11,7 +11,7 @@ ensure_cache
 
 src=$("$TOP/scripts/fetch-kernel.sh")
 version=$(cat "$src/.unpacked")
-"$TOP/scripts/apply-kernel-additions.sh" "$src"
+tree=$("$TOP/scripts/apply-series.sh" "$src")
 kernel_env
 
 check() { # NAME CONFIG-LINE...
@@ -21,8 +21,7 @@ check() { # NAME CONFIG-LINE...
 	mkdir -p "$out"
 	frag=$out/fragment.config
 	printf '%s\n' "$@" >"$frag"
-	key=$(hash_inputs "$TOP/qemu/kconfig/base.config" "$frag" "$TOP/rust/kernel" "$TOP/rust/helpers" \
-		"$TOP/rust/bindings_helper.h")
+	key="$tree $(hash_inputs "$TOP/qemu/kconfig/base.config" "$frag")"
 	[ "$(cat "$out/.clean-stamp" 2>/dev/null)" = "$key" ] && return 0
 	log=$out/build.log
 	make -C "$src" O="$out" "${KMAKE_VARS[@]}" allnoconfig >"$log" 2>&1 || die "$name: allnoconfig failed (log: $log)"

@@ -9,7 +9,8 @@
 #   - every commit builds (allnoconfig + qemu/kconfig/base.config +
 #     CONFIG_SPI_SIFIVE_RUST=m, Image and modules, no compiler warning), and
 #     after the last one the in-tree driver's module exists;
-#   - `make rustdoc` builds without a warning.
+#   - `make rustdoc` builds without a warning;
+#   - `make rustfmtcheck` finds every Rust file of the tree formatted.
 # Prints one line per check. Success is cached with a stamp keyed by the
 # hash of the patches, so a warm run takes seconds.
 set -euo pipefail
@@ -180,6 +181,16 @@ if [ "$built" = "${#commits[@]}" ]; then
 	else
 		grep -E -A8 'error|warning' "$log" | head -60 | sed 's/^/    /'
 		report "rustdoc: FAILED (log: $log)"
+		failed=1
+	fi
+
+	# --- rustfmt ---------------------------------------------------------
+	log=$out/rustfmtcheck.log
+	if kmake rustfmtcheck >"$log" 2>&1; then
+		report "rustfmtcheck: clean"
+	else
+		grep -E -A6 '^Diff in' "$log" | head -40 | sed 's/^/    /'
+		report "rustfmtcheck: FAILED (log: $log)"
 		failed=1
 	fi
 fi

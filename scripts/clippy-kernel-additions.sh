@@ -11,7 +11,9 @@ kbuild=$(readlink -f "$TOP/build/kernel")
 [ -f "$kbuild/.config" ] || die "build the kernel first (make kernel)"
 src=$("$TOP/scripts/fetch-kernel.sh")
 out=$(dirname "$kbuild")/clippy-$(basename "$kbuild")
-key=$(hash_inputs "$TOP/rust/kernel" "$TOP/rust/helpers" "$TOP/rust/bindings_helper.h" "$kbuild/.config")
+# The sources as build-kernel.sh left them: our series applied.
+tree=$(cat "$src/.spi-rs-series-tree" 2>/dev/null) || die "no series applied to $src (make kernel)"
+key="$tree $(hash_inputs "$kbuild/.config")"
 [ "$(cat "$out/.clean-stamp" 2>/dev/null)" = "$key" ] && exit 0
 
 kernel_env
@@ -20,7 +22,9 @@ cp "$kbuild/.config" "$out/.config"
 log=$out/clippy.log
 make -C "$src" O="$out" "${KMAKE_VARS[@]}" CLIPPY=1 -j"$(nproc)" olddefconfig rust/kernel.o >"$log" 2>&1 ||
 	die "clippy build of the kernel crate failed (log: $log)"
-ours=$(cd "$TOP/rust" && find kernel helpers -type f | sed 's|^|rust/|' | paste -sd'|')
+# Our files: those the series adds or changes in the kernel crate.
+ours=$(grep -E '^rust/(kernel|helpers)/' "$src/.spi-rs-series-files" | paste -sd'|')
+[ -n "$ours" ] || die "no kernel-crate files in $src/.spi-rs-series-files"
 # A warning's location line follows it: keep the warnings that point into our files.
 found=$(awk -v ours="$ours" '
 	/^(warning|error)/ { w = $0; next }

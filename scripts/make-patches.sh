@@ -5,6 +5,10 @@
 # `git format-patch` series against the pristine Debian kernel tree, one
 # logical step per patch, with the messages of series/*.txt.
 #
+# Our new files are kept as files; a change to a file the kernel already has
+# is kept as a unified diff against the pristine tree, series/NN-NAME.diff,
+# which becomes part of step NN (alone or with new files).
+#
 # The pristine tree is a git repository in the cache, built once per kernel
 # version from the tarball inside the .deb, committed with a fixed identity
 # and date so its hash is reproducible. The series commits are made from the
@@ -77,13 +81,13 @@ base_date=$(git show -s --format=%at "$base")
 # (rust/kernel/spi/foo.rs) lands in its patch without editing this script. A
 # kernel-crate file or bindings line that matches no step stops the script.
 
-NSTEPS=4
+NSTEPS=6
 step_of_file() { # repo-relative path -> step number
 	case $1 in
 	rust/kernel/pm.rs | rust/kernel/pm/* | rust/helpers/pm*.c) echo 1 ;;
 	rust/kernel/fault_inject.rs | rust/kernel/fault_inject/* | rust/helpers/fault_inject*.c) echo 2 ;;
-	rust/kernel/spi.rs | rust/kernel/spi/* | rust/helpers/spi*.c) echo 3 ;;
-	rust/spi_sifive_rs/*.rs) echo 4 ;;
+	rust/kernel/spi.rs | rust/kernel/spi/* | rust/helpers/spi*.c) echo 5 ;;
+	rust/spi_sifive_rs/*.rs) echo 6 ;;
 	*) echo 0 ;;
 	esac
 }
@@ -91,7 +95,7 @@ step_of_binding() { # a line of rust/bindings_helper.h -> step number
 	case $1 in
 	*'<linux/pm.h>'* | *'<linux/pm_runtime.h>'* | *RUST_CONST_HELPER_PM_* | *RUST_CONST_HELPER_RPM_*) echo 1 ;;
 	*'<linux/fault-inject.h>'* | *RUST_CONST_HELPER_FAULT_*) echo 2 ;;
-	*'<linux/spi/'* | *RUST_CONST_HELPER_SPI_*) echo 3 ;;
+	*'<linux/spi/'* | *RUST_CONST_HELPER_SPI_*) echo 5 ;;
 	*) echo 0 ;;
 	esac
 }
@@ -131,9 +135,22 @@ if [ -f rust/bindings_helper.h ]; then
 	done < <(grep -e '^#include' -e '^const ' rust/bindings_helper.h)
 fi
 
+diff_of() { # step -> its diff of existing kernel files, if any
+	local d
+	d=$(ls "$TOP/series/$(printf %02d "$1")"-*.diff 2>/dev/null || true)
+	[ "$(wc -l <<<"$d")" -le 1 ] || die "step $1 has more than one series/$(printf %02d "$1")-*.diff"
+	echo "$d"
+}
+for d in "$TOP"/series/*.diff; do
+	[ -f "$d" ] || continue
+	n=$(basename "$d" | cut -c1-2)
+	case $n in [0-9][0-9]) ;; *) die "$d: a diff is named NN-NAME.diff after its step" ;; esac
+	[ "$((10#$n))" -ge 1 ] && [ "$((10#$n))" -le $NSTEPS ] || die "$d: no step $n (steps are 1..$NSTEPS)"
+done
+
 steps=()
 for s in $(seq 1 $NSTEPS); do
-	[ -n "${files_of[$s]:-}" ] && steps+=("$s")
+	if [ -n "${files_of[$s]:-}" ] || [ -n "$(diff_of "$s")" ]; then steps+=("$s"); fi
 done
 [ ${#steps[@]} -gt 0 ] || die "nothing to put in a series"
 
@@ -350,10 +367,29 @@ file_patterns() { # step
 	done <<<"${files_of[$1]}" | sort -u
 }
 
+# The driver's source as it goes in-tree: without the benchmark variants,
+# which only the out-of-tree build makes (--cfg from its Kbuild). They are the
+# blocks between "// Benchmark variants (out-of-tree builds only): begin" and
+# "// Benchmark variants: end", and the #[cfg(not(spi_sifive_rs_...))] lines
+# of the items they replace. rustfmt then tidies the blank lines left.
+in_tree_driver_source() {
+	local out
+	out=$(awk '
+		/^[ \t]*\/\/ Benchmark variants \(out-of-tree builds only\): begin$/ { if (skip) exit 1; skip = 1; next }
+		/^[ \t]*\/\/ Benchmark variants: end$/ { if (!skip) exit 1; skip = 0; next }
+		skip { next }
+		/^[ \t]*#\[cfg\(not\(spi_sifive_rs_[a-z_]+\)\)\]$/ { next }
+		{ print }
+		END { if (skip) exit 1 }') || die "unbalanced benchmark variant markers in the driver"
+	grep -q 'spi_sifive_rs_' <<<"$out" && die "the in-tree driver would keep a variant cfg: $(grep -m1 'spi_sifive_rs_' <<<"$out")"
+	"$RUSTFMT_BIN" --edition 2021 --config-path "$rustfmt_toml" <<<"$out" || die "rustfmt failed on the in-tree driver source"
+}
+
 # --- The series ------------------------------------------------------------
 
 export GIT_INDEX_FILE=$repo/spi-rs-index
-trap 'rm -f "$GIT_INDEX_FILE"' EXIT
+rustfmt_toml=$(mktemp)
+trap 'rm -f "$GIT_INDEX_FILE" "$rustfmt_toml"' EXIT
 
 pristine() { git show "$base:$1"; }
 put() { # PATH: stdin becomes the content of PATH in the index
@@ -361,6 +397,8 @@ put() { # PATH: stdin becomes the content of PATH in the index
 	blob=$(git hash-object -w --stdin)
 	git update-index --add --cacheinfo "100644,$blob,$1"
 }
+need "$RUSTFMT_BIN"
+pristine .rustfmt.toml >"$rustfmt_toml"
 
 parent=$base
 for s in "${steps[@]}"; do
@@ -375,25 +413,35 @@ for s in "${steps[@]}"; do
 			*) dest=$f ;;
 			esac
 			git cat-file -e "$base:$dest" 2>/dev/null && die "$f would overwrite $dest of the kernel tree"
-			put "$dest" <"$f"
+			case $f in
+			rust/spi_sifive_rs/*.rs) in_tree_driver_source <"$f" | put "$dest" ;;
+			*) put "$dest" <"$f" ;;
+			esac
 			case $f in
 			rust/kernel/*/*) ;;
 			rust/kernel/*.rs) m=${f#rust/kernel/}; mods+=("${m%.rs}") ;;
 			rust/helpers/*.c) helpers+=("${f#rust/helpers/}") ;;
 			esac
-		done <<<"${files_of[$t]}"
+		done <<<"${files_of[$t]:-}"
 		binds+=${bind_of[$t]:-}
+		d=$(diff_of "$t")
+		if [ -n "$d" ]; then
+			# Applied to the index: the diff must apply to the pristine files.
+			git apply --cached --whitespace=error-all "$d" || die "$d does not apply to the pristine tree"
+		fi
+		# A step that only changes existing files keeps their MAINTAINERS entries.
+		[ -n "${files_of[$t]:-}" ] || continue
 		entry=$(maintainers_existing "$t")
 		case $t in
-		3) maint=$(maintainers_add_entry "SPI SUBSYSTEM [RUST]" "$MAINT_SPI"$'\n'"$(file_patterns "$t" | sed 's/^/F:\t/')" <<<"$maint") ||
+		5) maint=$(maintainers_add_entry "SPI SUBSYSTEM [RUST]" "$MAINT_SPI"$'\n'"$(file_patterns "$t" | sed 's/^/F:\t/')" <<<"$maint") ||
 			die "cannot add the SPI [RUST] entry to MAINTAINERS" ;;
-		4) maint=$(maintainers_add_entry "SIFIVE SPI CONTROLLER DRIVER [RUST]" "$MAINT_DRIVER" <<<"$maint") ||
+		6) maint=$(maintainers_add_entry "SIFIVE SPI CONTROLLER DRIVER [RUST]" "$MAINT_DRIVER" <<<"$maint") ||
 			die "cannot add the driver's entry to MAINTAINERS" ;;
 		*) [ -n "$entry" ] || die "step $t has no MAINTAINERS entry"
 			maint=$(maintainers_add_files "$entry" "$(file_patterns "$t")" <<<"$maint") ||
 				die "cannot add F: lines to MAINTAINERS entry '$entry'" ;;
 		esac
-		if [ "$t" = 4 ]; then
+		if [ "$t" = 6 ]; then
 			printf '# SPDX-License-Identifier: GPL-2.0\n\nobj-$(CONFIG_SPI_SIFIVE_RUST) += spi_sifive_rs.o\n' |
 				put drivers/spi/spi_sifive_rs/Makefile
 			pristine drivers/spi/Kconfig | edit_spi_kconfig "$KCONFIG_ENTRY" | put drivers/spi/Kconfig ||
@@ -425,7 +473,7 @@ git update-ref refs/heads/series "$parent"
 git config branch.series.description "$(cat "$cover")"
 mkdir -p "$out"
 tmpout=$(mktemp -d "$TOP/build/.patches.XXXXXX")
-trap 'rm -f "$GIT_INDEX_FILE"; rm -rf "$tmpout"' EXIT
+trap 'rm -f "$GIT_INDEX_FILE" "$rustfmt_toml"; rm -rf "$tmpout"' EXIT
 GIT_COMMITTER_DATE="@$((base_date + NSTEPS + 1)) +0000" git format-patch -q --cover-letter \
 	--cover-from-description=subject -o "$tmpout" "$base..refs/heads/series"
 rm -f "$out"/*.patch "$out/.stamp"

@@ -131,6 +131,13 @@ if host_case build-base-kernel env VARIANT=base ART="$TOP/build/base" "$TOP/scri
 		"$TOP/qemu/run-cases.sh" rs-base spi_sifive_rs flash-probe flash-write-read unbind-during-mtd-io || true
 fi
 
+echo "== boot: our driver on a kernel that delays every kobject release (release order at unbind and rmmod)"
+if host_case build-kobjrel-kernel env VARIANT=kobjrel ART="$TOP/build/kobjrel" "$TOP/scripts/build.sh"; then
+	KBUILD=$(readlink -f "$TOP/build/kobjrel/kernel") ART=$TOP/build/kobjrel \
+		APPEND=initcall_blacklist=spi_nor_module_init "$TOP/qemu/run-cases.sh" rs-kobjrel spi_sifive_rs \
+		release-order-cycles || true
+fi
+
 echo "== boot: stress (64 MiB verified, 200 unbind/bind, 50 rmmod/insmod; several minutes)"
 BOOT_TIMEOUT=2700 "$TOP/qemu/run-cases.sh" rs-stress spi_sifive_rs stress || true
 

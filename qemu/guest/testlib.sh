@@ -88,16 +88,17 @@ load_bench_variant() {
 	wait_for /dev/mtd0 10 || fail "no /dev/mtd0 with $mod"
 	[ "$SPI_DRIVER_MODULE" = spi_sifive_rs ] || return 0
 	case $mod in
-	musttx/*) want="variant: MUST_TX" ;;
-	unprepare/*) want="variant: unprepare hook" ;;
-	nopm/*) want="variant: no runtime PM" ;;
+	musttx/*) want="benchmark variant: MUST_TX" ;;
+	unprepare/*) want="benchmark variant: unprepare hook" ;;
+	nopm/*) want="benchmark variant: no runtime PM" ;;
 	*) want="" ;;
 	esac
-	line=$(dmesg | grep 'spi_sifive_rs 10040000.spi: registered:' | tail -1)
+	# A variant build names itself in the line after "registered:".
+	line=$(dmesg | grep -E 'spi_sifive_rs 10040000.spi: (registered|benchmark variant):' | tail -1)
 	if [ -n "$want" ]; then
 		echo "$line" | grep -q "$want\$" || fail "$mod is not the variant it claims ($want): $line"
 	else
-		echo "$line" | grep -q 'variant:' && fail "$mod is a variant build, not the driver proper: $line"
+		echo "$line" | grep -q 'registered:' || fail "$mod is a variant build, not the driver proper: $line"
 	fi
 	return 0
 }

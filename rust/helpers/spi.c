@@ -39,10 +39,4 @@ __rust_helper struct spi_device *rust_helper_spi_find_device_by_name(const char 
 
 	return dev ? to_spi_device(dev) : NULL;
 }
-
-/* Re-arms the controller's transfer completion for the next wait. */
-__rust_helper void rust_helper_spi_controller_rearm_xfer_completion(struct spi_controller *ctlr)
-{
-	reinit_completion(&ctlr->xfer_completion);
-}
 #endif

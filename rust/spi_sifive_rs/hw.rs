@@ -21,8 +21,8 @@ use kernel::{
     spi::{self, Buffers, Mode, Nbits},
     str::CString,
     sync::{
-        atomic::{Atomic, AtomicFlag, Relaxed},
-        SpinLock,
+        atomic::{AtomicFlag, Relaxed},
+        new_spinlock_irq, Completion, SpinLock, SpinLockIrq,
     },
     time::Delta,
 };
@@ -67,10 +67,18 @@ pub(crate) struct SifiveSpi {
     shadow: SpinLock<Shadow>,
     /// Whether a lost transfer was logged already.
     timeout_logged: AtomicFlag,
-    /// The IP bits the current wait is for, 0 when nobody waits. The interrupt line can fire
-    /// again after the handler disabled it (the level is sampled late), so only a pending
-    /// awaited condition completes a wait: a stray completion would end the next wait early.
-    irq_awaited: Atomic<u32>,
+    /// The IP bits the current wait is for, 0 when nobody waits; IE is written under this
+    /// lock, so that it holds the same bits. The interrupt line can fire again after the
+    /// handler disabled it (the level is sampled late), so only a pending awaited condition
+    /// completes a wait: a stray completion would end the next wait early. And a handler that
+    /// took a wait's condition can never leave IE set behind it: the level-triggered line
+    /// would fire with nobody to handle it.
+    #[pin]
+    irq_awaited: SpinLockIrq<u32>,
+    /// Signalled by the interrupt handler when the awaited condition is pending: once per
+    /// wait.
+    #[pin]
+    irq_done: Completion,
     /// Fault injection: the interrupt handler drops a completion, as if the interrupt was lost
     /// (debugfs `<device>-fail_irq`; off unless configured).
     #[pin]
@@ -101,7 +109,8 @@ impl SifiveSpi {
             fifo_depth,
             shadow <- kernel::new_spinlock!(Shadow::default()),
             timeout_logged: AtomicFlag::new(false),
-            irq_awaited: Atomic::new(0),
+            irq_awaited <- new_spinlock_irq!(0),
+            irq_done <- Completion::new(),
             fail_irq <- FaultAttr::new(&faults.irq),
             fail_poll <- FaultAttr::new(&faults.poll),
         })
@@ -327,16 +336,17 @@ impl SifiveSpi {
 
     /// Handles the controller's interrupt: completes the current wait if its condition is
     /// pending.
-    fn handle_irq(&self, io: Regs<'_>, ctlr: &spi::Controller<Self>) -> IrqReturn {
-        let awaited = self.irq_awaited.load(Relaxed);
-        if awaited == 0 || io.read(IP).into_raw() & awaited == 0 {
+    fn handle_irq(&self, io: Regs<'_>) -> IrqReturn {
+        let mut awaited = self.irq_awaited.lock();
+        if *awaited == 0 || io.read(IP).into_raw() & *awaited == 0 {
             return IrqReturn::None;
         }
-        self.irq_awaited.store(0, Relaxed);
+        *awaited = 0;
         // Disable until the next wait: the watermark conditions are level-triggered.
         io.write_reg(IE::zeroed());
+        drop(awaited);
         if !self.fail_irq.should_fail(1) {
-            ctlr.finalize_current_transfer();
+            self.irq_done.complete();
         }
         IrqReturn::Handled
     }
@@ -362,15 +372,16 @@ impl spi::ControllerOps for SifiveSpi {
 
     fn handle_irq(ctlr: &spi::Controller<Self>, parent: &Device<Bound>) -> IrqReturn {
         match ctlr.data().iomem.access(parent) {
-            Ok(io) => ctlr.data().handle_irq(io, ctlr),
+            Ok(io) => ctlr.data().handle_irq(io),
             Err(_) => IrqReturn::None,
         }
     }
 
-    // Benchmark build only (`make bench`, variant "unprepare"): a no-op hook, whose presence
-    // alone makes the core run it per message and send the idle teardown after queued traffic
-    // to the kthread. The driver proper has none: the hardware needs nothing done when the
-    // queue runs empty, and power is runtime PM's job.
+    // Benchmark variants (out-of-tree builds only): begin
+    // Variant "unprepare" (`make bench`): a no-op hook, whose presence alone makes the core run
+    // it per message and send the idle teardown after queued traffic to the kthread. The
+    // driver proper has none: the hardware needs nothing done when the queue runs empty, and
+    // power is runtime PM's job.
     #[cfg(spi_sifive_rs_unprepare_hook)]
     fn unprepare_transfer_hardware(
         _ctlr: &spi::Controller<Self>,
@@ -378,6 +389,7 @@ impl spi::ControllerOps for SifiveSpi {
     ) -> Result {
         Ok(())
     }
+    // Benchmark variants: end
 }
 
 #[pinned_drop]
@@ -504,17 +516,23 @@ impl Engine<'_> {
     /// [`IRQ_SLACK`].
     fn wait_irq(&self, cond: IE, wire: Delta) -> Result {
         let hw = self.ctlr.data();
-        hw.irq_awaited.store(cond.into_raw(), Relaxed);
-        self.io.write_reg(cond);
+        {
+            let mut awaited = hw.irq_awaited.lock();
+            *awaited = cond.into_raw();
+            self.io.write_reg(cond);
+        }
         let timeout = Delta::from_nanos(2 * wire.as_nanos() + IRQ_SLACK.as_nanos());
-        let result = self.ctlr.wait_transfer_done(timeout);
-        // The handler disables the interrupt when it takes the condition; but a stale
-        // interrupt may have taken it between the two writes above, leaving IE set with no
-        // waiter. Disabling here bounds that to this wait.
-        self.io.write_reg(IE::zeroed());
+        let result = hw.irq_done.wait_for_completion_timeout(timeout);
         if result.is_err() {
-            hw.irq_awaited.store(0, Relaxed);
+            // Nobody waits any more. (After a wake-up, the handler has done this already.)
+            {
+                let mut awaited = hw.irq_awaited.lock();
+                *awaited = 0;
+                self.io.write_reg(IE::zeroed());
+            }
             self.ctlr.synchronize_irq();
+            // A signal that came after the timeout would end the next wait early.
+            hw.irq_done.try_wait_for_completion();
         }
         result
     }

@@ -10,11 +10,11 @@ use crate::{
     error::{from_result, to_result, VTABLE_DEFAULT_ERROR},
     irq::{self, IrqRequest, IrqReturn},
     prelude::*,
+    str::CString,
     sync::{
         aref::{ARef, AlwaysRefCounted},
         atomic::{AtomicFlag, Relaxed},
     },
-    time::{msecs_to_jiffies, Delta},
     types::Opaque,
 };
 use core::{marker::PhantomData, mem::ManuallyDrop, ptr::NonNull};
@@ -28,6 +28,9 @@ pub enum TransferStatus {
     /// [`Controller::finalize_current_transfer`] when it is complete, typically from its
     /// interrupt handler. The core waits for that with a timeout derived from the transfer's
     /// length and speed, and fails the message with `ETIMEDOUT` if it does not come.
+    ///
+    /// A driver that moves the data itself, in steps each ended by an interrupt, keeps its own
+    /// [`Completion`](crate::sync::Completion) for them and returns [`TransferStatus::Done`].
     InProgress,
 }
 
@@ -221,50 +224,23 @@ impl<T: ControllerOps> Controller<T> {
     /// Tells the core that the current transfer is complete.
     ///
     /// For a transfer [`ControllerOps::transfer_one`] left [`TransferStatus::InProgress`]; may be
-    /// called from any context, including hard IRQ. It also wakes
-    /// [`Controller::wait_transfer_done`].
+    /// called from any context, including hard IRQ.
     pub fn finalize_current_transfer(&self) {
         // SAFETY: By the type invariant `self.as_raw()` is a valid controller.
         unsafe { bindings::spi_finalize_current_transfer(self.as_raw()) };
     }
 
-    /// Waits, inside [`ControllerOps::transfer_one`], for the driver's interrupt handler to call
-    /// [`Controller::finalize_current_transfer`], for at most `timeout`.
+    /// Waits for the instances of the controller's interrupt handler that are running to finish.
     ///
-    /// Lets a driver move data in process context in steps, each ended by an interrupt. The
-    /// completion is re-armed before returning, so the next step can wait again. Returns
-    /// `ETIMEDOUT` if no signal came in time; the driver must then stop its interrupt source
-    /// and call [`Controller::synchronize_irq`] before going on. Might sleep.
-    pub fn wait_transfer_done(&self, timeout: Delta) -> Result {
-        let jiffies =
-            msecs_to_jiffies(timeout.as_millis_ceil().clamp(1, i64::from(u32::MAX)) as u32);
-        // SAFETY: By the type invariant `self.as_raw()` is a valid controller; its
-        // `xfer_completion` was initialized by the core.
-        let left = unsafe {
-            bindings::wait_for_completion_timeout(
-                &raw mut (*self.as_raw()).xfer_completion,
-                jiffies,
-            )
-        };
-        // SAFETY: As above.
-        unsafe { bindings::spi_controller_rearm_xfer_completion(self.as_raw()) };
-        if left == 0 {
-            Err(ETIMEDOUT)
-        } else {
-            Ok(())
-        }
-    }
-
-    /// Waits for a running instance of the controller's interrupt handler to finish, and
-    /// re-arms the transfer completion so a late signal cannot end the next wait early.
+    /// For a driver that gave up waiting for its interrupt: a handler that starts later, for an
+    /// interrupt latched before the source was stopped, must find the driver's own state
+    /// telling it that nobody waits.
     pub fn synchronize_irq(&self) {
         if let Some(irq) = self.irq() {
             // SAFETY: `irq` is the controller's requested interrupt, freed only after the
             // controller is unregistered.
             unsafe { bindings::synchronize_irq(irq) };
         }
-        // SAFETY: By the type invariant `self.as_raw()` is a valid controller.
-        unsafe { bindings::spi_controller_rearm_xfer_completion(self.as_raw()) };
     }
 
     /// The controller and its bound parent, or `None` once the controller is unregistered.
@@ -350,17 +326,13 @@ impl<T: ControllerOps> Controller<T> {
 
         // SAFETY: `raw` is valid with refcount 1, which the `ARef` takes over.
         let ctlr = unsafe { ARef::from_raw(raw.cast::<Self>()) };
-        Ok(UnregisteredController {
-            ctlr,
-            parent,
-            irq: None,
-        })
+        Ok(UnregisteredController { ctlr, parent })
     }
 }
 
 // SAFETY: Reference counting of the controller is that of its embedded `struct device`. The
-// references are the abstraction's own ([`UnregisteredController`], [`Registration`]): the
-// driver's data does not outlive them.
+// references are the abstraction's own ([`UnregisteredController`], [`Registration`] and the
+// interrupt handler it holds): the driver's data does not outlive them.
 unsafe impl<T: ControllerOps> AlwaysRefCounted for Controller<T> {
     fn inc_ref(&self) {
         // SAFETY: By the type invariant the embedded device is valid.
@@ -386,14 +358,13 @@ unsafe impl<T: ControllerOps> Sync for Controller<T> {}
 pub struct UnregisteredController<'a, T: ControllerOps> {
     ctlr: ARef<Controller<T>>,
     parent: &'a device::Device<Bound>,
-    irq: Option<u32>,
 }
 
 impl<T: ControllerOps> Drop for UnregisteredController<'_, T> {
     fn drop(&mut self) {
         // SAFETY: The controller was never registered, so no callback can reach the data, and
-        // no interrupt handler either (`register_with_irq` frees its interrupt before giving
-        // up); `finish` does not run this drop.
+        // no interrupt handler either (an interrupt requested by `register_with_irq` goes to
+        // `finish`, which frees it before giving up); `finish` does not run this drop.
         unsafe { self.ctlr.drop_data() };
     }
 }
@@ -471,15 +442,16 @@ impl<T: ControllerOps> UnregisteredController<'_, T> {
     /// the controller is unregistered while that data, and the parent's runtime PM state, are
     /// still intact: target drivers do I/O in their own remove.
     pub fn register(self) -> Result<Devres<Registration<T>>> {
-        self.finish()
+        self.finish(None)
     }
 
     /// Requests `irq` for the controller, handled by [`ControllerOps::handle_irq`], then
     /// registers the controller as [`UnregisteredController::register`] does. When the
     /// registration goes, the controller is unregistered first, then the interrupt freed, so
-    /// the handler never runs without its controller.
+    /// the handler never runs without its controller. The interrupt is named after the parent
+    /// device.
     pub fn register_with_irq(
-        mut self,
+        self,
         irq: IrqRequest<'_>,
         flags: irq::Flags,
     ) -> Result<Devres<Registration<T>>> {
@@ -487,41 +459,49 @@ impl<T: ControllerOps> UnregisteredController<'_, T> {
             T::HAS_HANDLE_IRQ,
             "register_with_irq needs ControllerOps::handle_irq"
         );
-        let raw = self.raw();
-        // SAFETY: `irq` is a valid interrupt of the bound parent; the handler's data is the
-        // controller, which the registration keeps alive until after `free_irq`; the name is
-        // the parent's, which outlives the binding.
-        to_result(unsafe {
-            bindings::request_irq(
-                irq.irq(),
-                Some(Adapter::<T>::irq_handler),
-                flags.into_inner(),
-                bindings::dev_name(self.parent.as_raw()),
-                raw.cast(),
-            )
-        })?;
-        self.irq = Some(irq.irq());
+        if !core::ptr::eq(irq.dev().as_raw(), self.parent.as_raw()) {
+            dev_err!(
+                self.parent,
+                "SPI controller interrupt requested from another device\n"
+            );
+            return Err(EINVAL);
+        }
+        let number = irq.irq();
+        let name = CString::try_from(self.parent.name())?;
+        // SAFETY: The string's buffer does not move with the `CString`, which goes into the
+        // same `ControllerIrq` as the IRQ registration and is dropped after it.
+        let name_ref = unsafe { &*core::ptr::from_ref::<CStr>(&name) };
+        // SAFETY: Only the lifetime changes. It stands for the binding of the interrupt's
+        // device, the parent (checked above), which the IRQ registration does not outlive:
+        // `finish` drops it on failure, and otherwise it lives in the `Registration`, inside a
+        // `Devres` of the parent.
+        let request = unsafe { core::mem::transmute::<IrqRequest<'_>, IrqRequest<'static>>(irq) };
+        let handler = Ok::<_, Error>(IrqHandler(self.ctlr.clone()));
+        // SAFETY: The registration is never forgotten: it is dropped as said above.
+        let registration = unsafe { irq::Registration::new(request, flags, name_ref, handler) };
+        let registration = KBox::pin_init(registration, GFP_KERNEL)?;
         // SAFETY: The controller is not registered yet, so nothing reads `irq` concurrently.
-        unsafe { (*self.ctlr.inner()).irq = Some(irq.irq()) };
-        self.finish()
+        unsafe { (*self.ctlr.inner()).irq = Some(number) };
+        self.finish(Some(ControllerIrq {
+            _registration: registration,
+            _name: name,
+        }))
     }
 
-    fn finish(self) -> Result<Devres<Registration<T>>> {
+    fn finish(self, irq: Option<ControllerIrq<T>>) -> Result<Devres<Registration<T>>> {
         let this = ManuallyDrop::new(self);
         // SAFETY: `this` is not used after this, and never dropped: the reference moves out,
         // and with it the ownership of the driver's data.
         let ctlr = unsafe { core::ptr::read(&this.ctlr) };
-        let (parent, irq) = (this.parent, this.irq);
+        let parent = this.parent;
         let raw = ctlr.as_raw();
         // Target devices are probed, and do I/O, during registration.
         ctlr.registered().store(true, Relaxed);
         // SAFETY: `raw` is a valid, fully set up controller.
         if let Err(e) = to_result(unsafe { bindings::spi_register_controller(raw) }) {
             ctlr.registered().store(false, Relaxed);
-            if let Some(irq) = irq {
-                // SAFETY: Requested above with `raw` as its data.
-                unsafe { bindings::free_irq(irq, raw.cast()) };
-            }
+            // Frees the interrupt, after a running handler returned.
+            drop(irq);
             // SAFETY: The controller is not registered and its interrupt is freed: nothing
             // reaches the data any more.
             unsafe { ctlr.drop_data() };
@@ -533,13 +513,37 @@ impl<T: ControllerOps> UnregisteredController<'_, T> {
     }
 }
 
+/// The controller's interrupt handler, registered by
+/// [`UnregisteredController::register_with_irq`].
+struct IrqHandler<T: ControllerOps>(ARef<Controller<T>>);
+
+impl<T: ControllerOps> irq::Handler for IrqHandler<T> {
+    fn handle(&self) -> IrqReturn {
+        // SAFETY: This is the interrupt handler of the controller, whose driver data is `T`.
+        match unsafe { Controller::<T>::bound(self.0.as_raw()) } {
+            Some((ctlr, parent)) => T::handle_irq(ctlr, parent),
+            None => IrqReturn::None,
+        }
+    }
+}
+
+/// The controller's interrupt as the IRQ core holds it, and the name it shows under.
+///
+/// The order of the fields is the order they are dropped in, which matters.
+struct ControllerIrq<T: ControllerOps> {
+    /// Frees the interrupt when dropped, after a running handler returned.
+    _registration: Pin<KBox<irq::Registration<'static, IrqHandler<T>>>>,
+    /// The interrupt's name, borrowed by `_registration`, so dropped after it.
+    _name: CString,
+}
+
 /// A registered controller; unregistered when dropped, and the driver's data with it.
 ///
 /// Handed out inside a [`Devres`], so it cannot outlive the parent's binding even if the
 /// driver leaks it.
 pub struct Registration<T: ControllerOps> {
     ctlr: ARef<Controller<T>>,
-    irq: Option<u32>,
+    irq: Option<ControllerIrq<T>>,
 }
 
 impl<T: ControllerOps> Registration<T> {
@@ -585,10 +589,9 @@ impl<T: ControllerOps> Drop for Registration<T> {
         self.ctlr.registered().store(false, Relaxed);
         // SAFETY: Locked just above.
         unsafe { bindings::spi_bus_unlock(raw) };
-        if let Some(irq) = self.irq {
-            // SAFETY: Requested in `register_with_irq` with `raw` as its data.
-            unsafe { bindings::free_irq(irq, raw.cast()) };
-        }
+        // Frees the interrupt, after a running handler returned (it found the fence up or
+        // finished with the driver's data).
+        drop(self.irq.take());
         // SAFETY: No callback reaches the data past the fence and the interrupt is freed; the
         // driver's borrows of the controller go through `self`, which is being dropped. The
         // data goes now, while the module is loaded, not at the controller's final release.
@@ -777,18 +780,5 @@ impl<T: ControllerOps> Adapter<T> {
         // SAFETY: The core passes a valid message.
         let msg = unsafe { Message::from_raw(msg) };
         T::handle_err(ctlr, msg, parent);
-    }
-
-    /// # Safety
-    ///
-    /// Only called by the SPI core, as a callback of a controller allocated by
-    /// [`Controller::new`] for `T`, with pointers to live objects.
-    unsafe extern "C" fn irq_handler(_irq: c_int, data: *mut c_void) -> bindings::irqreturn_t {
-        // SAFETY: `data` is the controller given to `request_irq`, which stays valid until
-        // after `free_irq`.
-        let Some((ctlr, parent)) = (unsafe { Controller::<T>::bound(data.cast()) }) else {
-            return bindings::irqreturn_t(IrqReturn::None as c_uint);
-        };
-        bindings::irqreturn_t(T::handle_irq(ctlr, parent) as c_uint)
     }
 }
