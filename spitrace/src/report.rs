@@ -262,6 +262,15 @@ pub fn distinct<'a>(values: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
     out
 }
 
+/// The variants that ran `workload`, in first-seen order.
+fn variants_of<'a>(runs: &'a [Run], workload: &str) -> Vec<&'a str> {
+    distinct(
+        runs.iter()
+            .filter(|r| r.workload == workload)
+            .map(|r| r.variant.as_str()),
+    )
+}
+
 fn ratio(a: f64, b: f64) -> f64 {
     a / b
 }
@@ -365,12 +374,7 @@ fn stages(md: &mut String, boot: &Boot<'_>, workload: &str, baseline: &str, ours
     );
     let _ = writeln!(md, "| variant | before | driver | after | cycle | rounds |");
     let _ = writeln!(md, "|---|---:|---:|---:|---:|---:|");
-    let variants = distinct(
-        boot.runs
-            .iter()
-            .filter(|r| r.workload == workload)
-            .map(|r| r.variant.as_str()),
-    );
+    let variants = variants_of(boot.runs, workload);
     for v in variants {
         let rs: Vec<&Run> = boot
             .runs
@@ -439,12 +443,7 @@ fn repeatability(md: &mut String, wall: &Boot<'_>, icount: &Boot<'_>, workload: 
          (max − min):\n\n| variant | wall clock | -icount |\n|---|---:|---:|"
     );
     let cell = |s: Option<Spread>| s.map_or("-".into(), |s| format!("{:.1}", s.max - s.min));
-    let variants = distinct(
-        wall.runs
-            .iter()
-            .filter(|r| r.workload == workload)
-            .map(|r| r.variant.as_str()),
-    );
+    let variants = variants_of(wall.runs, workload);
     for v in variants {
         let _ = writeln!(
             md,
