@@ -77,6 +77,36 @@ spi_driver_name() {
 	esac
 }
 
+# N rmmod/insmod cycles of the controller driver. GONE runs after each rmmod,
+# BACK after each insmod, each with the cycle's description as its argument
+# (e.g. "after insmod (cycle 3)"); "true" skips a check.
+module_cycles() { # N GONE BACK
+	local n=$1 gone=$2 back=$3 mod i=0
+	mod=$(echo "$SPI_DRIVER_MODULE" | tr - _)
+	while [ $i -lt "$n" ]; do
+		i=$((i + 1))
+		rmmod "$mod" || fail "rmmod $mod failed (cycle $i)"
+		$gone "after rmmod (cycle $i)"
+		insmod "/modules/$SPI_DRIVER_MODULE.ko" || fail "insmod failed (cycle $i)"
+		$back "after insmod (cycle $i)"
+	done
+	echo "rmmod/insmod: $i cycles"
+}
+
+# N unbind/bind cycles of the flash's controller, checked as in module_cycles.
+bind_cycles() { # N GONE BACK
+	local n=$1 gone=$2 back=$3 drv i=0
+	drv=/sys/bus/platform/drivers/$(spi_driver_name)
+	while [ $i -lt "$n" ]; do
+		i=$((i + 1))
+		echo 10040000.spi >"$drv/unbind" || fail "unbind failed (cycle $i)"
+		$gone "after unbind (cycle $i)"
+		echo 10040000.spi >"$drv/bind" || fail "bind failed (cycle $i)"
+		$back "after bind (cycle $i)"
+	done
+	echo "unbind/bind: $i cycles"
+}
+
 # Loads a benchmark variant: MODULE is a module under /modules without ".ko",
 # e.g. spi-sifive, spi_sifive_rs or musttx/spi_sifive_rs (a variant build of
 # ours). Checks that the probe line names the variant the module claims to be,

@@ -14,32 +14,17 @@
 # run_timer_softirq whatever controller driver is bound (spi-sifive too).
 # timeout: 600
 mod=$(echo "$SPI_DRIVER_MODULE" | tr - _)
-drv=/sys/bus/platform/drivers/$(spi_driver_name)
 [ ! -e /sys/bus/spi/drivers/spi-nor ] || fail "spi-nor is registered: this case needs initcall_blacklist=spi_nor_module_init"
-flash_by_spidev() { # CYCLE-DESCRIPTION
-	wait_for "$SPI_CTRL_DEV/spi_master" 5 || fail "controller not registered ($1)"
-	wait_for "/sys/bus/spi/devices/$(spi_bus).0" 5 || fail "no flash device ($1)"
+flash_by_spidev() { # DESCRIPTION
+	wait_for "$SPI_CTRL_DEV/spi_master" 5 || fail "controller not registered $1"
+	wait_for "/sys/bus/spi/devices/$(spi_bus).0" 5 || fail "no flash device $1"
 	spidev_on
-	spitool jedec "$SPIDEV" >/dev/null || fail "JEDEC id read through spidev failed ($1)"
+	spitool jedec "$SPIDEV" >/dev/null || fail "JEDEC id read through spidev failed $1"
 }
 grep -q "^$mod " /proc/modules || run insmod "/modules/$SPI_DRIVER_MODULE.ko"
-flash_by_spidev "first load"
-i=0
-while [ $i -lt 10 ]; do
-	i=$((i + 1))
-	rmmod "$mod" || fail "rmmod $mod failed (cycle $i)"
-	insmod "/modules/$SPI_DRIVER_MODULE.ko" || fail "insmod failed (cycle $i)"
-	flash_by_spidev "rmmod/insmod cycle $i"
-done
-echo "rmmod/insmod: $i cycles"
-i=0
-while [ $i -lt 10 ]; do
-	i=$((i + 1))
-	echo 10040000.spi >"$drv/unbind" || fail "unbind failed (cycle $i)"
-	echo 10040000.spi >"$drv/bind" || fail "bind failed (cycle $i)"
-	flash_by_spidev "unbind/bind cycle $i"
-done
-echo "unbind/bind: $i cycles"
+flash_by_spidev "after the first load"
+module_cycles 10 true flash_by_spidev
+bind_cycles 10 true flash_by_spidev
 # The flash device's release waits for spidev's, the controller's for the
 # flash device's: up to three delays of at most 4 s.
 rmmod "$mod" || fail "final rmmod $mod failed"

@@ -95,15 +95,8 @@ cat /tmp/loop.out
 [ $ok = 1 ] || fail "a stress process failed"
 echo "MTD bytes verified under stress: $total ($((total >> 20)) MiB)"
 
-mod=$(echo "$SPI_DRIVER_MODULE" | tr - _)
-i=0
-while [ $i -lt 50 ]; do
-	i=$((i + 1))
-	rmmod "$mod" || fail "rmmod failed (cycle $i)"
-	insmod "/modules/$SPI_DRIVER_MODULE.ko" || fail "insmod failed (cycle $i)"
-	wait_for /dev/mtd0 5 || fail "/dev/mtd0 missing after insmod (cycle $i)"
-done
-echo "rmmod/insmod: $i cycles"
+mtd_back() { wait_for /dev/mtd0 5 || fail "/dev/mtd0 missing $1"; }
+module_cycles 50 true mtd_back
 i=0
 while [ $i -le $READERS ]; do
 	set -- $(region $i)
