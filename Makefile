@@ -8,16 +8,18 @@
 #   make check   the quick tier for the edit loop: lint, build, clippy, KUnit,
 #                one boot of our driver on the flash (a few minutes warm)
 #   make patches the kernel part and the driver as a patch series (build/patches/)
+#   make fixes   the fixes of the kernel bugs our tests found (build/fixes/)
 #   make shell   boot the board with a shell on the console
 #   make deps | tools | kernel | module | lint | fmt | clean | cache-clean
 #
 # Variables: CACHE=<dir> (default ~/.cache/spi-sifive-rs),
 #   EXTRA_CONFIG=<fragment> (extra kernel config, part of the cache key),
-#   DRIVER=spi_sifive_rs|spi-sifive (run/shell: which driver binds the flash).
+#   DRIVER=spi_sifive_rs|spi-sifive (run/shell: which driver binds the flash),
+#   FIXES=0 (test kernels without the fixes series, to see the bugs again).
 
 SHELL := /bin/bash
 DRIVER ?= spi_sifive_rs
-export CACHE EXTRA_CONFIG VARIANT
+export CACHE EXTRA_CONFIG VARIANT FIXES
 
 ifneq ($(filter-out spi_sifive_rs spi-sifive,$(DRIVER)),)
 $(error DRIVER=$(DRIVER) is not a known driver (spi_sifive_rs or spi-sifive))
@@ -33,7 +35,7 @@ $(error EXTRA_CONFIG=$(EXTRA_CONFIG): no such file)
 endif
 endif
 
-.PHONY: all deps tools kernel module build run shell test check bench patches lint fmt clean cache-clean
+.PHONY: all deps tools kernel module build run shell test check bench patches fixes lint fmt clean cache-clean
 
 all: build
 
@@ -71,6 +73,11 @@ bench: deps
 # checkpatches, builds and documents it (part of make test).
 patches: deps
 	@scripts/make-patches.sh
+
+# The fixes for kernel bugs our tests found, a series of its own against the
+# pristine tree (build/fixes/); the test kernels carry it unless FIXES=0.
+fixes: deps
+	@scripts/make-fixes.sh
 
 lint: deps
 	@scripts/lint.sh rustfmt

@@ -1,6 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# Applies the kernel-crate part of our patch series (the patches of
+# Applies the fixes series (scripts/make-fixes.sh: the kernel bugs our tests
+# found; left out with FIXES=0, to see those tests fail on the bugs) and then
+# the kernel-crate part of our patch series (the patches of
 # scripts/make-patches.sh that touch only rust/ and MAINTAINERS; the in-tree
 # driver's patch is left out, the test kernels load the out-of-tree module)
 # to a kernel source tree, so that the test kernels are built from the same
@@ -24,6 +26,11 @@ src=$1
 version=$(cat "$src/.unpacked")
 
 patches=$("$TOP/scripts/make-patches.sh")
+case ${FIXES:-1} in
+1) fixes=$("$TOP/scripts/make-fixes.sh") ;;
+0) fixes= ;;
+*) die "FIXES=${FIXES:-}: want 1 (the default: the fixes series applied) or 0 (left out)" ;;
+esac
 export GIT_DIR=$CACHE/series/linux-$version
 base=$(cat "$GIT_DIR/spi-rs-base" 2>/dev/null) ||
 	die "no pristine repository of linux $version at $GIT_DIR (make-patches.sh should have made it)"
@@ -47,6 +54,12 @@ GIT_INDEX_FILE=$(mktemp)
 export GIT_INDEX_FILE
 trap 'rm -f "$GIT_INDEX_FILE"' EXIT
 git read-tree "$base"
+if [ -n "$fixes" ]; then
+	for p in "$fixes"/[0-9][0-9][0-9][0-9]-*.patch; do
+		[ "$(basename "$p")" != 0000-cover-letter.patch ] || continue
+		git apply --cached "$p" || die "fix $(basename "$p") does not apply to linux $version"
+	done
+fi
 for p in "${crate[@]}"; do
 	git apply --cached "$p" || die "$(basename "$p") does not apply to linux $version"
 done

@@ -26,6 +26,8 @@ if [ -n "$EXTRA_CONFIG" ]; then
 	fragments+=("$EXTRA_CONFIG")
 	name=$VARIANT-x$(hash_inputs "$EXTRA_CONFIG")
 fi
+# Without the fixes series (FIXES=0, see apply-series.sh): a build of its own.
+[ "${FIXES:-1}" = 1 ] || name=$name-nofixes
 
 "$TOP/scripts/install-bindgen.sh"
 src=$("$TOP/scripts/fetch-kernel.sh")

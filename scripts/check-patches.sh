@@ -1,8 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# Checks the patch series of scripts/make-patches.sh against the pristine
-# kernel tree, in a scratch tree cloned from its repository (sharing its
-# objects):
+# Checks the patch series of scripts/make-patches.sh, and then the fixes
+# series of scripts/make-fixes.sh, each against the pristine kernel tree, in
+# a scratch tree cloned from its repository (sharing its objects):
 #   - every patch applies with `git am`;
 #   - scripts/checkpatch.pl --strict finds no ERROR and no WARNING in any
 #     patch (CHECKs are printed, not fatal);
@@ -10,7 +10,8 @@
 #     CONFIG_SPI_SIFIVE_RUST=m, Image and modules, no compiler warning), and
 #     after the last one the in-tree driver's module exists;
 #   - `make rustdoc` builds without a warning;
-#   - `make rustfmtcheck` finds every Rust file of the tree formatted.
+#   - `make rustfmtcheck` finds every Rust file of the tree formatted
+#   (the last three for the Rust series; the fixes get the builds).
 # Prints one line per check. Success is cached with a stamp keyed by the
 # hash of the patches, so a warm run takes seconds.
 set -euo pipefail
@@ -20,20 +21,26 @@ export LC_ALL=C
 export GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null
 
 patches=$("$TOP/scripts/make-patches.sh")
+fixes=$("$TOP/scripts/make-fixes.sh")
 deb=$(ls "$CACHE/downloads/${KERNEL_PKG}_"*_*.deb 2>/dev/null | head -1 || true)
 [ -n "$deb" ] || die "no $KERNEL_PKG package in $CACHE/downloads"
 version=$(dpkg-deb -f "$deb" Version)
 repo=$CACHE/series/linux-$version
 base=$(cat "$repo/spi-rs-base") || die "no pristine repository at $repo (make-patches.sh should have made it)"
-series=()
-for p in "$patches"/[0-9][0-9][0-9][0-9]-*.patch; do
-	[ "$(basename "$p")" = 0000-cover-letter.patch ] || [ ! -f "$p" ] || series+=("$p")
-done
-[ ${#series[@]} -gt 0 ] || die "no patches in $patches"
+patches_in() { # DIR: its patches, without the cover letter
+	local p
+	for p in "$1"/[0-9][0-9][0-9][0-9]-*.patch; do
+		[ "$(basename "$p")" = 0000-cover-letter.patch ] || [ ! -f "$p" ] || echo "$p"
+	done
+}
+mapfile -t rust_series < <(patches_in "$patches")
+mapfile -t fixes_series < <(patches_in "$fixes")
+[ ${#rust_series[@]} -gt 0 ] || die "no patches in $patches"
+[ ${#fixes_series[@]} -gt 0 ] || die "no patches in $fixes"
 
 fragment="CONFIG_SPI_SIFIVE_RUST=m"
 stamp=$CACHE/series/checked-linux-$version
-key=$(hash_inputs "${series[@]}" "$TOP/qemu/kconfig/base.config" "$TOP/scripts/check-patches.sh")
+key=$(hash_inputs "${rust_series[@]}" "${fixes_series[@]}" "$TOP/qemu/kconfig/base.config" "$TOP/scripts/check-patches.sh")
 if [ "$(head -1 "$stamp" 2>/dev/null)" = "$key" ]; then
 	tail -n +2 "$stamp"
 	echo "(unchanged since the last successful check: $(date -r "$stamp" '+%F %T'))"
@@ -45,10 +52,10 @@ trap 'rm -f "$summary"' EXIT
 report() { echo "$*" | tee -a "$summary"; }
 failed=0
 
-# --- Apply -------------------------------------------------------------------
+# --- The scratch tree ----------------------------------------------------------
 
-# The scratch tree: a clone sharing the pristine repository's objects (a
-# non-bare repository, as checkpatch's SPDX check wants), reset each run.
+# A clone sharing the pristine repository's objects (a non-bare repository,
+# as checkpatch's SPDX check wants), reset for each series.
 wt=$CACHE/series/work-$version
 export GIT_AUTHOR_NAME="check-patches" GIT_AUTHOR_EMAIL="check-patches@localhost"
 export GIT_COMMITTER_NAME=$GIT_AUTHOR_NAME GIT_COMMITTER_EMAIL=$GIT_AUTHOR_EMAIL
@@ -60,45 +67,14 @@ if [ ! -d "$wt/.git" ] || ! git -C "$wt" cat-file -e "$base^{commit}" 2>/dev/nul
 	git -C "$wt" config gc.auto 0
 fi
 cd "$wt"
-git am --abort >/dev/null 2>&1 || true
-git checkout -q -f --detach "$base"
-git clean -q -f -d -x
-applied=0
 amlog=$(mktemp)
 trap 'rm -f "$summary" "$amlog"' EXIT
-for p in "${series[@]}"; do
-	if ! git am -q "$p" >"$amlog" 2>&1; then
-		sed 's/^/    /' "$amlog"
-		git am --abort >/dev/null 2>&1 || true
-		report "apply: $(basename "$p") does not apply to linux-$version ($applied of ${#series[@]} applied)"
-		exit 1
-	fi
-	applied=$((applied + 1))
-done
-report "apply: $applied of ${#series[@]} patches applied to linux-$version (base ${base:0:12})"
-mapfile -t commits < <(git rev-list --reverse "$base..HEAD")
-
-# --- checkpatch --------------------------------------------------------------
 
 # checkpatch's SPDX check runs scripts/spdxcheck.py with python3 from PATH;
 # Debian's python3 has its modules (ply, git) where another one may not.
 cpath=/usr/bin:/bin:$PATH
 PATH=$cpath python3 -c 'import ply, git' 2>/dev/null ||
 	die "missing tool: checkpatch's SPDX check needs python3-ply and python3-git (apt-get install python3-ply python3-git)"
-for p in "${series[@]}"; do
-	log=$(PATH=$cpath ./scripts/checkpatch.pl --strict --showfile --color=never "$p" 2>&1 || true)
-	counts=$(grep -E '^total: [0-9]+ errors, [0-9]+ warnings' <<<"$log" | tail -1)
-	[ -n "$counts" ] || { echo "$log" >&2; die "checkpatch gave no result for $(basename "$p")"; }
-	read -r e w c <<<"$(sed -E 's/^total: ([0-9]+) errors, ([0-9]+) warnings, ([0-9]+) checks.*/\1 \2 \3/' <<<"$counts")"
-	report "checkpatch $(basename "$p"): $e errors, $w warnings, $c checks"
-	if [ "$e" != 0 ] || [ "$w" != 0 ] || [ "$c" != 0 ]; then
-		# The complaints, without checkpatch's closing advice.
-		awk '/^total: /{exit} {print "    " $0}' <<<"$log" | grep -v '^    $' || true
-	fi
-	if [ "$e" != 0 ] || [ "$w" != 0 ]; then failed=1; fi
-done
-
-# --- Build every commit -------------------------------------------------------
 
 "$TOP/scripts/install-bindgen.sh"
 need "$RUSTC_BIN" "$BINDGEN" "$LLVM_BIN/clang"
@@ -112,58 +88,112 @@ ko=drivers/spi/spi_sifive_rs/spi_sifive_rs.ko
 # Compiler and rustdoc warnings, without rustc's "N warnings emitted" lines.
 count_warnings() { grep -E '(^|: )warning:' "$1" | grep -c -v -E '^warning: [0-9]+ warnings? emitted' || true; }
 
+# --- Apply ---------------------------------------------------------------------
+
+# git am of PATCHES on the pristine tree; sets commits. NAME says which series.
+apply_series() { # NAME PATCHES...
+	local name=$1 p applied=0
+	shift
+	git am --abort >/dev/null 2>&1 || true
+	git checkout -q -f --detach "$base"
+	git clean -q -f -d -x
+	for p in "$@"; do
+		if ! git am -q "$p" >"$amlog" 2>&1; then
+			sed 's/^/    /' "$amlog"
+			git am --abort >/dev/null 2>&1 || true
+			report "$name: apply: $(basename "$p") does not apply to linux-$version ($applied of $# applied)"
+			exit 1
+		fi
+		applied=$((applied + 1))
+	done
+	report "$name: apply: $applied of $# patches applied to linux-$version (base ${base:0:12})"
+	mapfile -t commits < <(git rev-list --reverse "$base..HEAD")
+}
+
+# --- checkpatch ----------------------------------------------------------------
+
+# EXTRA_CHECKPATCH_ARGS: more checkpatch options for this series.
+checkpatch_series() { # NAME PATCHES...
+	local name=$1 p log counts e w c
+	shift
+	for p in "$@"; do
+		# shellcheck disable=SC2086 # one word per option
+		log=$(PATH=$cpath ./scripts/checkpatch.pl --strict --showfile --color=never ${EXTRA_CHECKPATCH_ARGS:-} "$p" 2>&1 || true)
+		counts=$(grep -E '^total: [0-9]+ errors, [0-9]+ warnings' <<<"$log" | tail -1)
+		[ -n "$counts" ] || { echo "$log" >&2; die "checkpatch gave no result for $(basename "$p")"; }
+		read -r e w c <<<"$(sed -E 's/^total: ([0-9]+) errors, ([0-9]+) warnings, ([0-9]+) checks.*/\1 \2 \3/' <<<"$counts")"
+		report "$name: checkpatch $(basename "$p"): $e errors, $w warnings, $c checks"
+		if [ "$e" != 0 ] || [ "$w" != 0 ] || [ "$c" != 0 ]; then
+			# The complaints, without checkpatch's closing advice.
+			awk '/^total: /{exit} {print "    " $0}' <<<"$log" | grep -v '^    $' || true
+		fi
+		if [ "$e" != 0 ] || [ "$w" != 0 ]; then failed=1; fi
+	done
+}
+
+# --- Build every commit ----------------------------------------------------------
+
+# Builds each of commits in order; sets built to the number that built.
+build_commits() { # NAME
+	local name=$1 n=0 c subject log start bad line opt got warnings
+	built=0
+	for c in "${commits[@]}"; do
+		n=$((n + 1))
+		git checkout -q --detach "$c"
+		subject=$(git show -s --format=%s "$c")
+		log=$out/build-$name-$n.log
+		start=$(date +%s)
+		# The configuration is made again at each commit: a commit that adds a
+		# Kconfig symbol sees it set, one before it drops it.
+		{
+			kmake allnoconfig &&
+				"$wt/scripts/kconfig/merge_config.sh" -m -O "$out" "$out/.config" "${fragments[@]}" &&
+				kmake olddefconfig
+		} >"$out/config-$name-$n.log" 2>&1 || die "configuration failed at $name commit $n (log: $out/config-$name-$n.log)"
+		bad=""
+		while IFS= read -r line; do
+			case $line in
+			CONFIG_*=*) opt=${line%%=*} ;;
+			"# CONFIG_"*" is not set") opt=${line#\# }; opt=${opt%% *} ;;
+			*) continue ;;
+			esac
+			# The driver's symbol exists only from the commit that adds it.
+			[ "$opt" = CONFIG_SPI_SIFIVE_RUST ] && [ ! -f drivers/spi/spi_sifive_rs/Makefile ] && continue
+			got=$(grep -E "^$opt=|^# $opt is not set" "$out/.config" || echo "# $opt is not set")
+			[ "$got" = "$line" ] || bad+=" $line (got: $got);"
+		done < <(cat "${fragments[@]}")
+		[ -z "$bad" ] || die "$name commit $n: configuration options did not stick:$bad"
+		# A module left over from an earlier build must not pass for this one's.
+		[ ! -f drivers/spi/spi_sifive_rs/Makefile ] || rm -f "$out/$ko"
+		if ! kmake -j"$(nproc)" Image modules >"$log" 2>&1; then
+			grep -E -B2 -A8 'error(\[E[0-9]+\])?:|Error [0-9]' "$log" | head -60 | sed 's/^/    /'
+			report "$name: build $n/${#commits[@]} ($subject): FAILED after $(($(date +%s) - start)) s (log: $log)"
+			failed=1
+			break
+		fi
+		built=$n
+		warnings=$(count_warnings "$log")
+		report "$name: build $n/${#commits[@]} ($subject): $(($(date +%s) - start)) s, $warnings warnings"
+		if [ "$warnings" != 0 ]; then
+			grep -E -A6 '(^|: )warning:' "$log" | head -60 | sed 's/^/    /'
+			failed=1
+		fi
+	done
+}
+
+# --- The Rust series -------------------------------------------------------------
+
+apply_series rust "${rust_series[@]}"
 kmake rustavailable >"$out/rustavailable.log" 2>&1 ||
 	die "Rust toolchain not usable for the kernel: $(grep -m1 -i 'error\|not' "$out/rustavailable.log") (log: $out/rustavailable.log)"
-n=0 built=0
-for c in "${commits[@]}"; do
-	n=$((n + 1))
-	git checkout -q --detach "$c"
-	subject=$(git show -s --format=%s "$c")
-	log=$out/build-$n.log
-	start=$(date +%s)
-	# The configuration is made again at each commit: a commit that adds a
-	# Kconfig symbol sees it set, one before it drops it.
-	{
-		kmake allnoconfig &&
-			"$wt/scripts/kconfig/merge_config.sh" -m -O "$out" "$out/.config" "${fragments[@]}" &&
-			kmake olddefconfig
-	} >"$out/config-$n.log" 2>&1 || die "configuration failed at commit $n (log: $out/config-$n.log)"
-	bad=""
-	while IFS= read -r line; do
-		case $line in
-		CONFIG_*=*) opt=${line%%=*} ;;
-		"# CONFIG_"*" is not set") opt=${line#\# }; opt=${opt%% *} ;;
-		*) continue ;;
-		esac
-		# The driver's symbol exists only from the commit that adds it.
-		[ "$opt" = CONFIG_SPI_SIFIVE_RUST ] && [ ! -f drivers/spi/spi_sifive_rs/Makefile ] && continue
-		got=$(grep -E "^$opt=|^# $opt is not set" "$out/.config" || echo "# $opt is not set")
-		[ "$got" = "$line" ] || bad+=" $line (got: $got);"
-	done < <(cat "${fragments[@]}")
-	[ -z "$bad" ] || die "commit $n: configuration options did not stick:$bad"
-	# A module left over from an earlier build must not pass for this one's.
-	[ ! -f drivers/spi/spi_sifive_rs/Makefile ] || rm -f "$out/$ko"
-	if ! kmake -j"$(nproc)" Image modules >"$log" 2>&1; then
-		grep -E -B2 -A8 'error(\[E[0-9]+\])?:|Error [0-9]' "$log" | head -60 | sed 's/^/    /'
-		report "build $n/${#commits[@]} ($subject): FAILED after $(($(date +%s) - start)) s (log: $log)"
-		failed=1
-		break
-	fi
-	built=$n
-	warnings=$(count_warnings "$log")
-	report "build $n/${#commits[@]} ($subject): $(($(date +%s) - start)) s, $warnings warnings"
-	if [ "$warnings" != 0 ]; then
-		grep -E -A6 '(^|: )warning:' "$log" | head -60 | sed 's/^/    /'
-		failed=1
-	fi
-done
-
+checkpatch_series rust "${rust_series[@]}"
+build_commits rust
 if [ "$built" = "${#commits[@]}" ]; then
 	if [ -f drivers/spi/spi_sifive_rs/Makefile ]; then
 		if [ -f "$out/$ko" ] && grep -qx "CONFIG_SPI_SIFIVE_RUST=m" "$out/.config"; then
-			report "module: $ko built in-tree ($(stat -c %s "$out/$ko") bytes)"
+			report "rust: module: $ko built in-tree ($(stat -c %s "$out/$ko") bytes)"
 		else
-			report "module: $ko was not built"
+			report "rust: module: $ko was not built"
 			failed=1
 		fi
 	fi
@@ -173,31 +203,39 @@ if [ "$built" = "${#commits[@]}" ]; then
 	start=$(date +%s)
 	if kmake -j"$(nproc)" rustdoc >"$log" 2>&1; then
 		warnings=$(count_warnings "$log")
-		report "rustdoc: $(($(date +%s) - start)) s, $warnings warnings"
+		report "rust: rustdoc: $(($(date +%s) - start)) s, $warnings warnings"
 		if [ "$warnings" != 0 ]; then
 			grep -E -A8 '(^|: )warning' "$log" | head -80 | sed 's/^/    /'
 			failed=1
 		fi
 	else
 		grep -E -A8 'error|warning' "$log" | head -60 | sed 's/^/    /'
-		report "rustdoc: FAILED (log: $log)"
+		report "rust: rustdoc: FAILED (log: $log)"
 		failed=1
 	fi
 
 	# --- rustfmt ---------------------------------------------------------
 	log=$out/rustfmtcheck.log
 	if kmake rustfmtcheck >"$log" 2>&1; then
-		report "rustfmtcheck: clean"
+		report "rust: rustfmtcheck: clean"
 	else
 		grep -E -A6 '^Diff in' "$log" | head -40 | sed 's/^/    /'
-		report "rustfmtcheck: FAILED (log: $log)"
+		report "rust: rustfmtcheck: FAILED (log: $log)"
 		failed=1
 	fi
 fi
 
+# --- The fixes series ------------------------------------------------------------
+
+apply_series fixes "${fixes_series[@]}"
+# The ids of the Fixes: tags are upstream commits, which the pristine tree (a
+# release tarball, no history) does not have: checkpatch cannot look them up.
+EXTRA_CHECKPATCH_ARGS="--ignore UNKNOWN_COMMIT_ID" checkpatch_series fixes "${fixes_series[@]}"
+build_commits fixes
+
 if [ "$failed" != 0 ]; then
 	rm -f "$stamp"
-	die "the series has problems (see above)"
+	die "the series have problems (see above)"
 fi
 { echo "$key"; cat "$summary"; } >"$stamp"
-echo "series OK: $patches"
+echo "series OK: $patches, $fixes"

@@ -80,6 +80,10 @@ need() { # PATH...
 }
 note() { echo "$(basename "$0"): $*" >&2; }
 
+# The identity both patch series (make-patches.sh, make-fixes.sh) are made with.
+IDENT_NAME="Seed 9805a112 maintainers"
+IDENT_EMAIL="maintainers@users.noreply.h-seed-9805a112.example"
+
 # Makes the cache directory or says in one line why it cannot.
 ensure_cache() {
 	mkdir -p "$CACHE" 2>/dev/null || die "cannot create cache directory $CACHE (set CACHE=<writable dir>)"

@@ -20,8 +20,6 @@ set -euo pipefail
 ensure_cache
 export LC_ALL=C
 
-IDENT_NAME="Seed 9805a112 maintainers"
-IDENT_EMAIL="maintainers@users.noreply.h-seed-9805a112.example"
 IDENT="$IDENT_NAME <$IDENT_EMAIL>"
 out=$TOP/build/patches
 

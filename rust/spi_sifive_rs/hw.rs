@@ -87,12 +87,17 @@ pub(crate) struct SifiveSpi {
     /// been preempted for longer than that (debugfs `<device>-fail_poll`).
     #[pin]
     fail_poll: FaultAttr,
+    /// Fault injection: a runtime resume fails with `EIO` before touching the hardware, as if
+    /// the clock would not come on (debugfs `<device>-fail_resume`).
+    #[pin]
+    fail_resume: FaultAttr,
 }
 
 /// Debugfs names of the controller's fault injection points.
 pub(crate) struct FaultNames {
     pub(crate) irq: CString,
     pub(crate) poll: CString,
+    pub(crate) resume: CString,
 }
 
 impl SifiveSpi {
@@ -113,6 +118,7 @@ impl SifiveSpi {
             irq_done <- Completion::new(),
             fail_irq <- FaultAttr::new(&faults.irq),
             fail_poll <- FaultAttr::new(&faults.poll),
+            fail_resume <- FaultAttr::new(&faults.resume),
         })
     }
 
@@ -140,6 +146,14 @@ impl SifiveSpi {
             ..Shadow::default()
         };
         Ok(())
+    }
+
+    /// Runtime resume: [`Self::power_up`], unless fault injection fails it.
+    pub(crate) fn resume(&self, dev: &Device<Bound>) -> Result {
+        if self.fail_resume.should_fail(1) {
+            return Err(EIO);
+        }
+        self.power_up(dev)
     }
 
     /// Enables the clock, if it is not on already.

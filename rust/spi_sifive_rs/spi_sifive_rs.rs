@@ -108,6 +108,7 @@ fn probe(pdev: &platform::Device<Core<'_>>) -> Result<SifiveSpiDevice> {
     let faults = hw::FaultNames {
         irq: CString::try_from_fmt(fmt!("{}-fail_irq", dev.name()))?,
         poll: CString::try_from_fmt(fmt!("{}-fail_poll", dev.name()))?,
+        resume: CString::try_from_fmt(fmt!("{}-fail_resume", dev.name()))?,
     };
 
     let mut ctlr = spi::Controller::new(
@@ -222,7 +223,7 @@ impl pm::PlatformPmOps for SifiveSpiDriver {
         pdev: &'a platform::Device<Bound>,
         data: Pin<&'a SifiveSpiDevice>,
     ) -> Result {
-        data.hw(pdev.as_ref())?.power_up(pdev.as_ref())
+        data.hw(pdev.as_ref())?.resume(pdev.as_ref())
     }
 
     fn suspend<'a>(pdev: &'a platform::Device<Bound>, data: Pin<&'a SifiveSpiDevice>) -> Result {
