@@ -90,6 +90,26 @@ ensure_cache() {
 	[ -w "$CACHE" ] || die "cache directory $CACHE is not writable (set CACHE=<writable dir>)"
 }
 
+# Writes the commits BASE..REF of the repository in GIT_DIR as a git
+# format-patch series into OUT (replacing what was there), with a cover letter
+# whose subject and blurb come from the file COVER and whose date is DATE, and
+# stamps OUT with KEY.
+format_series() { # REF BASE COVER OUT DATE KEY
+	local ref=$1 base=$2 cover=$3 out=$4 date=$5 key=$6 tmp
+	git config "branch.${ref#refs/heads/}.description" "$(cat "$cover")"
+	mkdir -p "$out"
+	tmp=$(mktemp -d "$TOP/build/.patches.XXXXXX")
+	if ! GIT_COMMITTER_DATE=$date git format-patch -q --cover-letter \
+		--cover-from-description=subject -o "$tmp" "$base..$ref"; then
+		rm -rf "$tmp"
+		die "git format-patch of $ref failed"
+	fi
+	rm -f "$out"/*.patch "$out/.stamp"
+	mv "$tmp"/*.patch "$out/"
+	rmdir "$tmp"
+	echo "$key" >"$out/.stamp"
+}
+
 # Hash of files' contents and names, for cache keys.
 hash_inputs() {
 	local f

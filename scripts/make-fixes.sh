@@ -52,8 +52,7 @@ fi
 
 GIT_INDEX_FILE=$(mktemp)
 export GIT_INDEX_FILE
-tmpout=
-trap 'rm -f "$GIT_INDEX_FILE"; [ -z "$tmpout" ] || rm -rf "$tmpout"' EXIT
+trap 'rm -f "$GIT_INDEX_FILE"' EXIT
 git read-tree "$base"
 parent=$base n=0
 for d in "${diffs[@]}"; do
@@ -65,12 +64,5 @@ for d in "${diffs[@]}"; do
 		GIT_AUTHOR_DATE=$date GIT_COMMITTER_DATE=$date git commit-tree -p "$parent" -F - "$tree")
 done
 git update-ref refs/heads/fixes "$parent"
-git config branch.fixes.description "$(cat "$dir/00-cover-letter.txt")"
-mkdir -p "$out"
-tmpout=$(mktemp -d "$TOP/build/.fixes.XXXXXX")
-GIT_COMMITTER_DATE="@$((base_date + n + 1)) +0000" git format-patch -q --cover-letter \
-	--cover-from-description=subject -o "$tmpout" "$base..refs/heads/fixes"
-rm -f "$out"/*.patch "$out/.stamp"
-mv "$tmpout"/*.patch "$out/"
-echo "$key" >"$out/.stamp"
+format_series refs/heads/fixes "$base" "$dir/00-cover-letter.txt" "$out" "@$((base_date + n + 1)) +0000" "$key"
 echo "$out"

@@ -467,14 +467,5 @@ for s in "${steps[@]}"; do
 done
 git update-ref refs/heads/series "$parent"
 
-# The cover letter's subject and blurb come from the branch description.
-git config branch.series.description "$(cat "$cover")"
-mkdir -p "$out"
-tmpout=$(mktemp -d "$TOP/build/.patches.XXXXXX")
-trap 'rm -f "$GIT_INDEX_FILE" "$rustfmt_toml"; rm -rf "$tmpout"' EXIT
-GIT_COMMITTER_DATE="@$((base_date + NSTEPS + 1)) +0000" git format-patch -q --cover-letter \
-	--cover-from-description=subject -o "$tmpout" "$base..refs/heads/series"
-rm -f "$out"/*.patch "$out/.stamp"
-mv "$tmpout"/*.patch "$out/"
-echo "$key" >"$out/.stamp"
+format_series refs/heads/series "$base" "$cover" "$out" "@$((base_date + NSTEPS + 1)) +0000" "$key"
 echo "$out"
