@@ -20,8 +20,12 @@ export GIT_COMMITTER_NAME=$IDENT_NAME GIT_COMMITTER_EMAIL=$IDENT_EMAIL
 dir=$TOP/series/fixes
 out=$TOP/build/fixes
 # The pristine repository is made (once) by make-patches.sh.
-"$TOP/scripts/make-patches.sh" >/dev/null
-deb=$(find "$CACHE/downloads" -maxdepth 1 -name "${KERNEL_PKG}_*_*.deb" | head -1)
+find_deb() { find "$CACHE/downloads" -maxdepth 1 -name "${KERNEL_PKG}_*_*.deb" 2>/dev/null | head -1; }
+deb=$(find_deb)
+if [ -z "$deb" ] || [ ! -f "$CACHE/series/linux-$(dpkg-deb -f "$deb" Version)/spi-rs-base" ]; then
+	"$TOP/scripts/make-patches.sh" >/dev/null
+	deb=$(find_deb)
+fi
 [ -n "$deb" ] || die "no $KERNEL_PKG package in $CACHE/downloads"
 repo=$CACHE/series/linux-$(dpkg-deb -f "$deb" Version)
 [ -f "$repo/spi-rs-base" ] || die "no pristine repository at $repo (make-patches.sh should have made it)"
