@@ -1,13 +1,20 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# Turns our kernel-crate additions (rust/kernel/, rust/helpers/,
-# rust/bindings_helper.h) and the driver (rust/spi_sifive_rs/) into a
-# `git format-patch` series against the pristine Debian kernel tree, one
-# logical step per patch, with the messages of series/*.txt.
-#
-# Our new files are kept as files; a change to a file the kernel already has
-# is kept as a unified diff against the pristine tree, series/NN-NAME.diff,
-# which becomes part of step NN (alone or with new files).
+# Turns our kernel-crate additions (rust/kernel/, rust/helpers/) and the
+# driver (rust/spi_sifive_rs/) into a `git format-patch` series against the
+# pristine Debian kernel tree, one logical step per patch. Step NN is made of:
+#   - series/NN-NAME.txt, its message (one per step; the steps are the
+#     message files, 00-cover-letter.txt being the cover letter);
+#   - our new files that step_of_file (below) maps to NN, kept in the repo as
+#     files (dest_of_file says where they go in the kernel tree);
+#   - series/NN-NAME.diff, if there is one: a plain unified diff (-p1, a/ and
+#     b/ prefixes) of the files the tree already has after the steps before
+#     NN: the kernel's own files (rust/kernel/lib.rs, rust/helpers/helpers.c,
+#     rust/bindings/bindings_helper.h, Kconfig, Makefile, MAINTAINERS ...).
+# So adding a patch is adding its message, its files and, if it changes
+# existing files, its diff. To make a diff, change a checkout of the series
+# (git am build/patches/*.patch on the pristine tree, or the commit before
+# the step) and write `git diff` of those files into series/NN-NAME.diff.
 #
 # The pristine tree is a git repository in the cache, built once per kernel
 # version from the tarball inside the .deb, committed with a fixed identity
@@ -77,9 +84,8 @@ base_date=$(git show -s --format=%at "$base")
 #
 # The split is by path pattern, so a new file of an existing abstraction
 # (rust/kernel/spi/foo.rs) lands in its patch without editing this script. A
-# kernel-crate file or bindings line that matches no step stops the script.
+# kernel-crate file that matches no step stops the script.
 
-NSTEPS=6
 step_of_file() { # repo-relative path -> step number
 	case $1 in
 	rust/kernel/pm.rs | rust/kernel/pm/* | rust/helpers/pm*.c) echo 1 ;;
@@ -89,22 +95,25 @@ step_of_file() { # repo-relative path -> step number
 	*) echo 0 ;;
 	esac
 }
-step_of_binding() { # a line of rust/bindings_helper.h -> step number
+dest_of_file() { # repo-relative path -> its path in the kernel tree
 	case $1 in
-	*'<linux/pm.h>'* | *'<linux/pm_runtime.h>'* | *RUST_CONST_HELPER_PM_* | *RUST_CONST_HELPER_RPM_*) echo 1 ;;
-	*'<linux/fault-inject.h>'* | *RUST_CONST_HELPER_FAULT_*) echo 2 ;;
-	*'<linux/spi/'* | *RUST_CONST_HELPER_SPI_*) echo 5 ;;
-	*) echo 0 ;;
+	rust/spi_sifive_rs/*) echo "drivers/spi/spi_sifive_rs/${1#rust/spi_sifive_rs/}" ;;
+	*) echo "$1" ;;
 	esac
 }
-# Existing MAINTAINERS entries that take the F: lines of a step's files; the
-# others get an entry of their own (maintainers_add_entry, below).
-maintainers_existing() {
-	case $1 in
-	1) echo "POWER MANAGEMENT CORE" ;;
-	2) echo "FAULT INJECTION SUPPORT" ;;
-	esac
-}
+
+# The steps: one per message file series/NN-NAME.txt, in order.
+steps=()
+for m in "$TOP"/series/[0-9][0-9]-*.txt; do
+	[ -f "$m" ] || continue
+	n=$(basename "$m" | cut -c1-2)
+	[ "$n" != 00 ] || continue # the cover letter
+	s=$((10#$n))
+	[ "${#steps[@]}" = 0 ] || [ "${steps[-1]}" != "$s" ] || die "step $n has more than one message file series/$n-*.txt"
+	steps+=("$s")
+done
+[ ${#steps[@]} -gt 0 ] || die "nothing to put in a series: no series/NN-NAME.txt"
+is_step() { [[ " ${steps[*]} " == *" $1 "* ]]; }
 
 declare -A files_of # step -> newline-separated repo paths
 cd "$TOP"
@@ -116,6 +125,7 @@ while IFS= read -r f; do
 		esac
 		die "$f belongs to no patch of the series; add a pattern to step_of_file in $0"
 	fi
+	is_step "$s" || die "$f belongs to step $s, which has no message file series/$(printf %02d "$s")-*.txt"
 	files_of[$s]+="$f"$'\n'
 done < <({
 	find rust/kernel -type f -name '*.rs'
@@ -123,17 +133,7 @@ done < <({
 	find rust/spi_sifive_rs -type f
 } 2>/dev/null | sort)
 
-declare -A bind_of # step -> newline-separated lines of rust/bindings_helper.h
-if [ -f rust/bindings_helper.h ]; then
-	while IFS= read -r line; do
-		s=$(step_of_binding "$line")
-		[ "$s" != 0 ] || die "rust/bindings_helper.h: '$line' belongs to no patch; add a pattern to step_of_binding in $0"
-		[ -n "${files_of[$s]:-}" ] || die "rust/bindings_helper.h: '$line' belongs to step $s, which has no files"
-		bind_of[$s]+="$line"$'\n'
-	done < <(grep -e '^#include' -e '^const ' rust/bindings_helper.h)
-fi
-
-diff_of() { # step -> its diff of existing kernel files, if any
+diff_of() { # step -> its diff of files the tree already has, if any
 	local d
 	d=$(ls "$TOP/series/$(printf %02d "$1")"-*.diff 2>/dev/null || true)
 	[ "$(wc -l <<<"$d")" -le 1 ] || die "step $1 has more than one series/$(printf %02d "$1")-*.diff"
@@ -143,227 +143,24 @@ for d in "$TOP"/series/*.diff; do
 	[ -f "$d" ] || continue
 	n=$(basename "$d" | cut -c1-2)
 	case $n in [0-9][0-9]) ;; *) die "$d: a diff is named NN-NAME.diff after its step" ;; esac
-	[ "$((10#$n))" -ge 1 ] && [ "$((10#$n))" -le $NSTEPS ] || die "$d: no step $n (steps are 1..$NSTEPS)"
+	is_step "$((10#$n))" || die "$d: no step $n (no message file series/$n-*.txt)"
 done
-
-steps=()
-for s in $(seq 1 $NSTEPS); do
-	if [ -n "${files_of[$s]:-}" ] || [ -n "$(diff_of "$s")" ]; then steps+=("$s"); fi
-done
-[ ${#steps[@]} -gt 0 ] || die "nothing to put in a series"
 
 msgfile() { # step -> its message file
-	local m
-	m=$(ls "$TOP/series/$(printf %02d "$1")"-*.txt 2>/dev/null || true)
-	if [ -z "$m" ] || [ "$(wc -l <<<"$m")" != 1 ]; then
-		die "step $1 needs exactly one message file series/$(printf %02d "$1")-*.txt"
-	fi
-	echo "$m"
+	ls "$TOP/series/$(printf %02d "$1")"-*.txt
 }
-for s in "${steps[@]}"; do msgfile "$s" >/dev/null; done
 cover=$TOP/series/00-cover-letter.txt
 [ -f "$cover" ] || die "missing $cover (subject, blank line, blurb)"
 
 # --- Nothing changed since the last run? ------------------------------------
 
-key="$version $base $(hash_inputs "$TOP/scripts/make-patches.sh" rust/kernel rust/helpers rust/bindings_helper.h rust/spi_sifive_rs series)"
+key="$version $base $(hash_inputs "$TOP/scripts/make-patches.sh" rust/kernel rust/helpers rust/spi_sifive_rs series)"
 if [ "$(cat "$out/.stamp" 2>/dev/null)" = "$key" ] && ls "$out"/0001-*.patch >/dev/null 2>&1; then
 	echo "$out"
 	exit 0
 fi
 
-# --- Edits of kernel files, each from the pristine content on stdin ---------
-
-# Inserts TEXT after the last line matching ERE whose key (the first
-# parenthesized part of ERE, taken with match/substr by the caller's KEYRE)
-# sorts before KEY; before the first such line if none does. A line inside an
-# #if block moves the insertion after the block's #endif.
-insert_sorted() { # ERE KEY-PREFIX KEY-SUFFIX KEY TEXT
-	awk -v re="$1" -v pre="$2" -v suf="$3" -v key="$4" -v text="$5" '
-		{ line[NR] = $0 }
-		/^#if/ { depth++ }
-		/^#endif/ { depth-- }
-		{ d[NR] = depth }
-		$0 ~ re {
-			k = $0; sub(pre, "", k); sub(suf, "", k)
-			if (k == key) { dup = 1 }
-			if (!first) first = NR
-			if (k < key) last = NR
-		}
-		END {
-			if (dup) { print "duplicate: " key > "/dev/stderr"; exit 1 }
-			if (!first) { print "no line matches " re > "/dev/stderr"; exit 1 }
-			at = last ? last : first - 1
-			if (last) while (at < NR && d[at] > 0) at++
-			for (i = 1; i <= NR; i++) {
-				if (i == 1 && at == 0) print text
-				print line[i]
-				if (i == at) print text
-			}
-		}'
-}
-
-# rust/kernel/lib.rs: `pub mod NAME;` after the last module sorting before it
-# (after a declaration line, so never between a module and its attributes).
-edit_lib_rs() { # NAME...
-	local m content
-	content=$(cat)
-	for m in "$@"; do
-		content=$(insert_sorted '^pub mod [a-z0-9_]+;$' '^pub mod ' ';$' "$m" "pub mod $m;" <<<"$content") ||
-			die "cannot declare module $m in rust/kernel/lib.rs"
-	done
-	printf '%s\n' "$content"
-}
-
-# rust/helpers/helpers.c: `#include "NAME.c"`, sorted as the file says it is.
-edit_helpers_c() { # NAME.c...
-	local h content
-	content=$(cat)
-	for h in "$@"; do
-		content=$(insert_sorted '^#include "[^"]+"$' '^#include "' '"$' "$h" "#include \"$h\"" <<<"$content") ||
-			die "cannot include $h in rust/helpers/helpers.c"
-	done
-	printf '%s\n' "$content"
-}
-
-# rust/bindings/bindings_helper.h: includes among the <linux/...> ones; each
-# step's constant helpers as a group after the last top-level group.
-edit_bindings_h() { # LINES (newline-separated, in step order)
-	local content l hdr consts
-	content=$(cat)
-	while IFS= read -r l; do
-		case $l in
-		'#include <linux/'*)
-			hdr=${l#'#include <'}
-			hdr=${hdr%'>'}
-			content=$(insert_sorted '^#include <linux/[^>]+>$' '^#include <' '>$' "$hdr" "$l" <<<"$content") ||
-				die "cannot include <$hdr> in rust/bindings/bindings_helper.h"
-			;;
-		'#include'*) die "rust/bindings_helper.h: only <linux/...> includes are placed: $l" ;;
-		esac
-	done <<<"$1"
-	consts=$(grep '^const ' <<<"$1" || true)
-	if [ -n "$consts" ]; then
-		content=$(awk -v text="$consts" '
-			{ line[NR] = $0 }
-			/^#if/ { depth++ }
-			/^#endif/ { depth-- }
-			depth == 0 && /^const .*RUST_CONST_HELPER_/ { last = NR }
-			END {
-				if (!last) exit 1
-				for (i = 1; i <= NR; i++) {
-					print line[i]
-					if (i == last) { print ""; print text }
-				}
-			}' <<<"$content") || die "no RUST_CONST_HELPER_ lines in rust/bindings/bindings_helper.h"
-	fi
-	printf '%s\n' "$content"
-}
-
-# MAINTAINERS: F: lines merged, sorted, into an existing entry.
-maintainers_add_files() { # ENTRY PATTERNS (newline-separated)
-	awk -v entry="$1" -v pats="$2" '
-		BEGIN { n = split(pats, p, "\n"); i = 1 }
-		prev == "" && $0 == entry { in_entry = 1; found = 1 }
-		in_entry && /^F:\t/ {
-			v = substr($0, 4)
-			while (i <= n && p[i] < v) print "F:\t" p[i++]
-			lastf = 1
-		}
-		in_entry && !/^F:\t/ && lastf {
-			while (i <= n) print "F:\t" p[i++]
-			lastf = 0
-		}
-		in_entry && $0 == "" { in_entry = 0 }
-		{ print; prev = $0 }
-		END { if (!found || i <= n) exit 1 }'
-}
-
-# MAINTAINERS: a new entry after the entry whose name sorts just before it
-# (upper case, as scripts/parse-maintainers.pl sorts).
-maintainers_add_entry() { # NAME TEXT (without the name line)
-	awk -v name="$1" -v text="$2" '
-		{ line[NR] = $0 }
-		END {
-			un = toupper(name)
-			for (i = 2; i < NR; i++) {
-				if (line[i - 1] != "" || line[i] == "" || line[i + 1] !~ /^[A-Z]:\t/) continue
-				h = toupper(line[i])
-				if (h == un) { print "entry exists: " name > "/dev/stderr"; exit 1 }
-				if (h < un && (best == "" || h > best)) { best = h; at = i }
-			}
-			if (!at) exit 1
-			while (at < NR && line[at + 1] != "") at++
-			for (i = 1; i <= NR; i++) {
-				print line[i]
-				if (i == at) { print ""; print name; print text }
-			}
-		}'
-}
-
-# drivers/spi/Kconfig: the Rust driver's entry after the C driver's.
-edit_spi_kconfig() {
-	awk -v text="$1" '
-		/^config SPI_SIFIVE$/ { seen = 1 }
-		seen == 1 && /^(config|menuconfig|menu|endmenu|if|endif|comment|source) / && !/^config SPI_SIFIVE$/ {
-			print text; print ""; seen = 2
-		}
-		{ print }
-		END { if (seen != 2) exit 1 }'
-}
-
-# drivers/spi/Makefile: a line after spi-sifive's, with `+=` in its column.
-edit_spi_makefile() { # LHS RHS
-	awk -v lhs="$1" -v rhs="$2" '
-		{ print }
-		/^obj-\$\(CONFIG_SPI_SIFIVE\)[ \t]/ {
-			c = 0
-			# The column of "+=" in this line, tabs expanded.
-			for (j = 1; j <= length($0) && substr($0, j, 2) != "+="; j++)
-				c = (substr($0, j, 1) == "\t") ? int(c / 8) * 8 + 8 : c + 1
-			t = lhs; w = length(lhs)
-			do { t = t "\t"; w = int(w / 8) * 8 + 8 } while (w < c)
-			print t "+= " rhs
-			done = 1
-		}
-		END { if (!done) exit 1 }'
-}
-
-KCONFIG_ENTRY='config SPI_SIFIVE_RUST
-	tristate "SiFive SPI controller (Rust)"
-	depends on RUST && (ARCH_SIFIVE || COMPILE_TEST) && HAS_IOMEM && COMMON_CLK
-	help
-	  This enables a Rust driver for the SPI controller of SiFive SoCs
-	  such as the FU540, the same hardware that SPI_SIFIVE supports.
-	  It uses the hardware chip selects, supports dual and quad
-	  transfers of 8-bit words, and gates the controller clock through
-	  runtime PM while the bus is idle.
-
-	  To compile this driver as a module, choose M here: the module
-	  will be called spi_sifive_rs.'
-
-MAINT_SPI='M:	'"$IDENT"'
-L:	linux-spi@vger.kernel.org
-L:	rust-for-linux@vger.kernel.org
-S:	Maintained'
-MAINT_DRIVER='M:	'"$IDENT"'
-L:	linux-spi@vger.kernel.org
-L:	rust-for-linux@vger.kernel.org
-S:	Maintained
-F:	drivers/spi/spi_sifive_rs/'
-
-# F: lines for a step's kernel-crate files: each module file, each module
-# directory, each helper.
-file_patterns() { # step
-	local f
-	while IFS= read -r f; do
-		[ -n "$f" ] || continue
-		case $f in
-		rust/kernel/*/*) echo "rust/kernel/$(cut -d/ -f3 <<<"$f")/" ;;
-		*) echo "$f" ;;
-		esac
-	done <<<"${files_of[$1]}" | sort -u
-}
+# --- The driver's source -----------------------------------------------------
 
 # The driver's source as it goes in-tree: without the benchmark variants,
 # which only the out-of-tree build makes (--cfg from its Kbuild). They are the
@@ -398,65 +195,24 @@ put() { # PATH: stdin becomes the content of PATH in the index
 need "$RUSTFMT_BIN"
 pristine .rustfmt.toml >"$rustfmt_toml"
 
+# Each step's tree is the previous one with the step's new files added and
+# its diff applied.
+git read-tree "$base"
 parent=$base
 for s in "${steps[@]}"; do
-	git read-tree "$base"
-	mods=() helpers=() binds="" maint=$(pristine MAINTAINERS)
-	for t in "${steps[@]}"; do
-		[ "$t" -le "$s" ] || break
-		while IFS= read -r f; do
-			[ -n "$f" ] || continue
-			case $f in
-			rust/spi_sifive_rs/*) dest=drivers/spi/spi_sifive_rs/${f#rust/spi_sifive_rs/} ;;
-			*) dest=$f ;;
-			esac
-			git cat-file -e "$base:$dest" 2>/dev/null && die "$f would overwrite $dest of the kernel tree"
-			case $f in
-			rust/spi_sifive_rs/*.rs) in_tree_driver_source <"$f" | put "$dest" ;;
-			*) put "$dest" <"$f" ;;
-			esac
-			case $f in
-			rust/kernel/*/*) ;;
-			rust/kernel/*.rs) m=${f#rust/kernel/}; mods+=("${m%.rs}") ;;
-			rust/helpers/*.c) helpers+=("${f#rust/helpers/}") ;;
-			esac
-		done <<<"${files_of[$t]:-}"
-		binds+=${bind_of[$t]:-}
-		d=$(diff_of "$t")
-		if [ -n "$d" ]; then
-			# Applied to the index: the diff must apply to the pristine files.
-			git apply --cached --whitespace=error-all "$d" || die "$d does not apply to the pristine tree"
-		fi
-		# A step that only changes existing files keeps their MAINTAINERS entries.
-		[ -n "${files_of[$t]:-}" ] || continue
-		entry=$(maintainers_existing "$t")
-		case $t in
-		5) maint=$(maintainers_add_entry "SPI SUBSYSTEM [RUST]" "$MAINT_SPI"$'\n'"$(file_patterns "$t" | sed 's/^/F:\t/')" <<<"$maint") ||
-			die "cannot add the SPI [RUST] entry to MAINTAINERS" ;;
-		6) maint=$(maintainers_add_entry "SIFIVE SPI CONTROLLER DRIVER [RUST]" "$MAINT_DRIVER" <<<"$maint") ||
-			die "cannot add the driver's entry to MAINTAINERS" ;;
-		*) [ -n "$entry" ] || die "step $t has no MAINTAINERS entry"
-			maint=$(maintainers_add_files "$entry" "$(file_patterns "$t")" <<<"$maint") ||
-				die "cannot add F: lines to MAINTAINERS entry '$entry'" ;;
+	while IFS= read -r f; do
+		[ -n "$f" ] || continue
+		dest=$(dest_of_file "$f")
+		git cat-file -e ":$dest" 2>/dev/null && die "$f would overwrite $dest of the kernel tree"
+		case $f in
+		rust/spi_sifive_rs/*.rs) in_tree_driver_source <"$f" | put "$dest" ;;
+		*) put "$dest" <"$f" ;;
 		esac
-		if [ "$t" = 6 ]; then
-			printf '# SPDX-License-Identifier: GPL-2.0\n\nobj-$(CONFIG_SPI_SIFIVE_RUST) += spi_sifive_rs.o\n' |
-				put drivers/spi/spi_sifive_rs/Makefile
-			pristine drivers/spi/Kconfig | edit_spi_kconfig "$KCONFIG_ENTRY" | put drivers/spi/Kconfig ||
-				die "cannot place SPI_SIFIVE_RUST after SPI_SIFIVE in drivers/spi/Kconfig"
-			pristine drivers/spi/Makefile | edit_spi_makefile 'obj-$(CONFIG_SPI_SIFIVE_RUST)' spi_sifive_rs/ |
-				put drivers/spi/Makefile || die "cannot place the driver after spi-sifive in drivers/spi/Makefile"
-		fi
-	done
-	printf '%s\n' "$maint" | put MAINTAINERS
-	if [ ${#mods[@]} -gt 0 ]; then
-		pristine rust/kernel/lib.rs | edit_lib_rs "${mods[@]}" | put rust/kernel/lib.rs
-	fi
-	if [ ${#helpers[@]} -gt 0 ]; then
-		pristine rust/helpers/helpers.c | edit_helpers_c "${helpers[@]}" | put rust/helpers/helpers.c
-	fi
-	if [ -n "$binds" ]; then
-		pristine rust/bindings/bindings_helper.h | edit_bindings_h "$binds" | put rust/bindings/bindings_helper.h
+	done <<<"${files_of[$s]:-}"
+	d=$(diff_of "$s")
+	if [ -n "$d" ]; then
+		git apply --cached --whitespace=error-all "$d" ||
+			die "$d does not apply to the tree of the steps before it"
 	fi
 	tree=$(git write-tree)
 	[ "$tree" != "$(git rev-parse "$parent^{tree}")" ] || die "step $s changes nothing"
@@ -467,5 +223,5 @@ for s in "${steps[@]}"; do
 done
 git update-ref refs/heads/series "$parent"
 
-format_series refs/heads/series "$base" "$cover" "$out" "@$((base_date + NSTEPS + 1)) +0000" "$key"
+format_series refs/heads/series "$base" "$cover" "$out" "@$((base_date + steps[-1] + 1)) +0000" "$key"
 echo "$out"
