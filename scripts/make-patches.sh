@@ -11,6 +11,12 @@
 #     b/ prefixes) of the files the tree already has after the steps before
 #     NN: the kernel's own files (rust/kernel/lib.rs, rust/helpers/helpers.c,
 #     rust/bindings/bindings_helper.h, Kconfig, Makefile, MAINTAINERS ...).
+# A step's diff may also change a file of ours that an earlier step adds
+# (rust/kernel/spi.rs, the module root, gets the `mod` and `pub use` lines of
+# each later step that adds a module): the repo holds such a file in its final
+# state, and the step that adds it gets it with the hunks of all later steps
+# for it reverted, last step first. One mechanism for every change to a file
+# that exists before the step, ours or the kernel's.
 # So adding a patch is adding its message, its files and, if it changes
 # existing files, its diff. To make a diff, change a checkout of the series
 # (git am build/patches/*.patch on the pristine tree, or the commit before
@@ -184,31 +190,72 @@ in_tree_driver_source() {
 
 export GIT_INDEX_FILE=$repo/spi-rs-index
 rustfmt_toml=$(mktemp)
-trap 'rm -f "$GIT_INDEX_FILE" "$rustfmt_toml"' EXIT
+own_index=$(mktemp)
+trap 'rm -f "$GIT_INDEX_FILE" "$rustfmt_toml" "$own_index"' EXIT
 
 pristine() { git show "$base:$1"; }
-put() { # PATH: stdin becomes the content of PATH in the index
-	local blob
-	blob=$(git hash-object -w --stdin)
-	git update-index --add --cacheinfo "100644,$blob,$1"
-}
 need "$RUSTFMT_BIN"
 pristine .rustfmt.toml >"$rustfmt_toml"
+
+# Our files: their blobs in their final state (the driver's as it goes
+# in-tree), keyed by their path in the kernel tree.
+declare -A final_blob step_of_dest
+ours=()
+for s in "${steps[@]}"; do
+	while IFS= read -r f; do
+		[ -n "$f" ] || continue
+		dest=$(dest_of_file "$f")
+		case $f in
+		rust/spi_sifive_rs/*.rs) blob=$(in_tree_driver_source <"$f" | git hash-object -w --stdin) ;;
+		*) blob=$(git hash-object -w "$f") ;;
+		esac
+		final_blob[$dest]=$blob
+		step_of_dest[$dest]=$s
+		ours+=("$dest")
+	done <<<"${files_of[$s]:-}"
+done
+
+paths_of_diff() { # DIFF -> the paths it changes, one a line
+	awk '/^\+\+\+ b\// { p = substr($0, 7); sub(/\t.*/, "", p); print p }' "$1"
+}
+
+# Our files as the step that adds each sees them: the final state with the
+# later steps' hunks for it reverted, last step first, in an index of their
+# own.
+declare -A intro_blob
+GIT_INDEX_FILE=$own_index git read-tree --empty
+for dest in "${ours[@]}"; do
+	GIT_INDEX_FILE=$own_index git update-index --add --cacheinfo "100644,${final_blob[$dest]},$dest"
+done
+for ((i = ${#steps[@]} - 1; i >= 0; i--)); do
+	s=${steps[i]}
+	for dest in "${ours[@]}"; do
+		[ "${step_of_dest[$dest]}" != "$s" ] || intro_blob[$dest]=$(GIT_INDEX_FILE=$own_index git rev-parse ":$dest")
+	done
+	d=$(diff_of "$s")
+	[ -n "$d" ] || continue
+	includes=()
+	while IFS= read -r p; do
+		[ -n "${step_of_dest[$p]:-}" ] || continue
+		[ "${step_of_dest[$p]}" -lt "$s" ] ||
+			die "$d changes $p, which step ${step_of_dest[$p]} adds: change the file itself"
+		includes+=("--include=$p")
+	done < <(paths_of_diff "$d")
+	[ ${#includes[@]} -gt 0 ] || continue
+	GIT_INDEX_FILE=$own_index git apply --cached -R "${includes[@]}" "$d" ||
+		die "$d: its hunks for ${includes[*]#--include=} do not apply in reverse to the repo's files (their final state); make them again from the file as step $s gets it and as the repo has it"
+done
 
 # Each step's tree is the previous one with the step's new files added and
 # its diff applied.
 git read-tree "$base"
 parent=$base
 for s in "${steps[@]}"; do
-	while IFS= read -r f; do
-		[ -n "$f" ] || continue
-		dest=$(dest_of_file "$f")
-		git cat-file -e ":$dest" 2>/dev/null && die "$f would overwrite $dest of the kernel tree"
-		case $f in
-		rust/spi_sifive_rs/*.rs) in_tree_driver_source <"$f" | put "$dest" ;;
-		*) put "$dest" <"$f" ;;
-		esac
-	done <<<"${files_of[$s]:-}"
+	for dest in "${ours[@]}"; do
+		[ "${step_of_dest[$dest]}" = "$s" ] || continue
+		git cat-file -e ":$dest" 2>/dev/null && die "$dest of step $s would overwrite a file of the kernel tree"
+		git update-index --add --cacheinfo "100644,${intro_blob[$dest]},$dest"
+	done
 	d=$(diff_of "$s")
 	if [ -n "$d" ]; then
 		git apply --cached --whitespace=error-all "$d" ||
@@ -220,6 +267,11 @@ for s in "${steps[@]}"; do
 	date="@$((base_date + s)) +0000"
 	parent=$({ sed -e :a -e '/^\n*$/{$d;N;ba' -e '}' "$msg"; printf '\nSigned-off-by: %s\n' "$IDENT"; } |
 		GIT_AUTHOR_DATE=$date GIT_COMMITTER_DATE=$date git commit-tree -p "$parent" -F - "$tree")
+done
+# The last step has every file of ours as the repo has it.
+for dest in "${ours[@]}"; do
+	[ "$(git rev-parse ":$dest")" = "${final_blob[$dest]}" ] ||
+		die "the series ends with a $dest that is not the repo's: check the hunks for it in series/*.diff"
 done
 git update-ref refs/heads/series "$parent"
 
