@@ -4,7 +4,8 @@
 # found; left out with FIXES=0, to see those tests fail on the bugs) and then
 # the kernel-crate part of our patch series (the patches of
 # scripts/make-patches.sh that touch only rust/ and MAINTAINERS; the in-tree
-# driver's patch is left out, the test kernels load the out-of-tree module)
+# driver's and the sample's patches are left out, the test kernels load the
+# out-of-tree module)
 # to a kernel source tree, so that the test kernels are built from the same
 # patches that are sent upstream.
 #
@@ -35,16 +36,17 @@ export GIT_DIR=$CACHE/series/linux-$version
 base=$(cat "$GIT_DIR/spi-rs-base" 2>/dev/null) ||
 	die "no pristine repository of linux $version at $GIT_DIR (make-patches.sh should have made it)"
 
-# The kernel-crate patches: a prefix of the series.
+# The kernel-crate patches: those that change only rust/ and MAINTAINERS, in
+# series order. The others (the in-tree driver, the sample) are left out, so
+# a kernel-crate patch after them must apply without them.
 crate=()
-rest=0
+left_out=()
 for p in "$patches"/[0-9][0-9][0-9][0-9]-*.patch; do
 	[ -f "$p" ] || continue
 	[ "$(basename "$p")" != 0000-cover-letter.patch ] || continue
 	if grep -E '^diff --git ' "$p" | grep -q -v -E '^diff --git a/(rust/|MAINTAINERS )'; then
-		rest=1
+		left_out+=("$(basename "$p")")
 	else
-		[ $rest = 0 ] || die "$(basename "$p") changes only the kernel crate but follows a patch that does not"
 		crate+=("$p")
 	fi
 done
@@ -61,7 +63,8 @@ if [ -n "$fixes" ]; then
 	done
 fi
 for p in "${crate[@]}"; do
-	git apply --cached "$p" || die "$(basename "$p") does not apply to linux $version"
+	git apply --cached "$p" ||
+		die "$(basename "$p") does not apply to linux $version without the patches left out (${left_out[*]:-none})"
 done
 tree=$(git write-tree)
 

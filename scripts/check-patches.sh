@@ -6,9 +6,10 @@
 #   - every patch applies with `git am`;
 #   - scripts/checkpatch.pl --strict finds no ERROR and no WARNING in any
 #     patch (CHECKs are printed, not fatal);
-#   - every commit builds (allnoconfig + qemu/kconfig/base.config +
-#     CONFIG_SPI_SIFIVE_RUST=m, Image and modules, no compiler warning), and
-#     after the last one the in-tree driver's module exists;
+#   - every commit builds (allnoconfig + qemu/kconfig/base.config + the
+#     series' own options, $fragment below: the in-tree driver and the sample
+#     as modules; Image and modules, no compiler warning), and after the last
+#     one their modules exist;
 #   - `make rustdoc` builds without a warning;
 #   - `make rustfmtcheck` finds every Rust file of the tree formatted
 #   (the last three for the Rust series; the fixes get the builds).
@@ -38,7 +39,12 @@ mapfile -t fixes_series < <(patches_in "$fixes")
 [ ${#rust_series[@]} -gt 0 ] || die "no patches in $patches"
 [ ${#fixes_series[@]} -gt 0 ] || die "no patches in $fixes"
 
-fragment="CONFIG_SPI_SIFIVE_RUST=m"
+# The series' own options: its Kconfig symbols (each checked from the commit
+# that adds it) and what they need.
+fragment="CONFIG_SPI_SIFIVE_RUST=m
+CONFIG_SAMPLES=y
+CONFIG_SAMPLES_RUST=y
+CONFIG_SAMPLE_RUST_DRIVER_SPI=m"
 stamp=$CACHE/series/checked-linux-$version
 key=$(hash_inputs "${rust_series[@]}" "${fixes_series[@]}" "$TOP/qemu/kconfig/base.config" "$TOP/scripts/check-patches.sh")
 if [ "$(head -1 "$stamp" 2>/dev/null)" = "$key" ]; then
@@ -84,7 +90,8 @@ mkdir -p "$out"
 echo "$fragment" >"$out/series.config"
 fragments=("$TOP/qemu/kconfig/base.config" "$out/series.config")
 kmake() { make -C "$wt" O="$out" "${KMAKE_VARS[@]}" "$@"; }
-ko=drivers/spi/spi_sifive_rs/spi_sifive_rs.ko
+# The modules of the series' options, built after its last commit.
+modules=(drivers/spi/spi_sifive_rs/spi_sifive_rs.ko samples/rust/rust_driver_spi.ko)
 # Compiler and rustdoc warnings, without rustc's "N warnings emitted" lines.
 count_warnings() { grep -E '(^|: )warning:' "$1" | grep -c -v -E '^warning: [0-9]+ warnings? emitted' || true; }
 
@@ -157,14 +164,17 @@ build_commits() { # NAME
 			"# CONFIG_"*" is not set") opt=${line#\# }; opt=${opt%% *} ;;
 			*) continue ;;
 			esac
-			# The driver's symbol exists only from the commit that adds it.
-			[ "$opt" = CONFIG_SPI_SIFIVE_RUST ] && [ ! -f drivers/spi/spi_sifive_rs/Makefile ] && continue
+			# A symbol of the series exists only from the commit that adds it.
+			if grep -qx -e "$line" "$out/series.config" &&
+				! git grep -q -E "^(menu)?config ${opt#CONFIG_}\$" -- '*Kconfig*'; then
+				continue
+			fi
 			got=$(grep -E "^$opt=|^# $opt is not set" "$out/.config" || echo "# $opt is not set")
 			[ "$got" = "$line" ] || bad+=" $line (got: $got);"
 		done < <(cat "${fragments[@]}")
 		[ -z "$bad" ] || die "$name commit $n: configuration options did not stick:$bad"
 		# A module left over from an earlier build must not pass for this one's.
-		[ ! -f drivers/spi/spi_sifive_rs/Makefile ] || rm -f "$out/$ko"
+		for ko in "${modules[@]}"; do rm -f "${out:?}/$ko"; done
 		if ! kmake -j"$(nproc)" Image modules >"$log" 2>&1; then
 			grep -E -B2 -A8 'error(\[E[0-9]+\])?:|Error [0-9]' "$log" | head -60 | sed 's/^/    /'
 			report "$name: build $n/${#commits[@]} ($subject): FAILED after $(($(date +%s) - start)) s (log: $log)"
@@ -189,14 +199,14 @@ kmake rustavailable >"$out/rustavailable.log" 2>&1 ||
 checkpatch_series rust "${rust_series[@]}"
 build_commits rust
 if [ "$built" = "${#commits[@]}" ]; then
-	if [ -f drivers/spi/spi_sifive_rs/Makefile ]; then
-		if [ -f "$out/$ko" ] && grep -qx "CONFIG_SPI_SIFIVE_RUST=m" "$out/.config"; then
+	for ko in "${modules[@]}"; do
+		if [ -f "$out/$ko" ]; then
 			report "rust: module: $ko built in-tree ($(stat -c %s "$out/$ko") bytes)"
 		else
 			report "rust: module: $ko was not built"
 			failed=1
 		fi
-	fi
+	done
 
 	# --- rustdoc ---------------------------------------------------------
 	log=$out/rustdoc.log

@@ -1,8 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# Turns our kernel-crate additions (rust/kernel/, rust/helpers/) and the
-# driver (rust/spi_sifive_rs/) into a `git format-patch` series against the
-# pristine Debian kernel tree, one logical step per patch. Step NN is made of:
+# Turns our kernel-crate additions (rust/kernel/, rust/helpers/), the driver
+# (rust/spi_sifive_rs/) and the sample (rust/samples/) into a `git
+# format-patch` series against the pristine Debian kernel tree, one logical
+# step per patch. Step NN is made of:
 #   - series/NN-NAME.txt, its message (one per step; the steps are the
 #     message files, 00-cover-letter.txt being the cover letter);
 #   - our new files that step_of_file (below) maps to NN, kept in the repo as
@@ -89,21 +90,27 @@ base_date=$(git show -s --format=%at "$base")
 # --- Which repo file goes into which patch ---------------------------------
 #
 # The split is by path pattern, so a new file of an existing abstraction
-# (rust/kernel/spi/foo.rs) lands in its patch without editing this script. A
-# kernel-crate file that matches no step stops the script.
+# (rust/kernel/spi/foo.rs) lands in its patch without editing this script: a
+# new file of kernel::spi goes with the controller side (step 5) unless a
+# pattern before that one names it. A kernel-crate file that matches no step
+# stops the script.
 
 step_of_file() { # repo-relative path -> step number
 	case $1 in
 	rust/kernel/pm.rs | rust/kernel/pm/* | rust/helpers/pm*.c) echo 1 ;;
 	rust/kernel/fault_inject.rs | rust/kernel/fault_inject/* | rust/helpers/fault_inject*.c) echo 2 ;;
+	rust/kernel/spi/mem.rs) echo 6 ;;
+	rust/kernel/spi/driver.rs | rust/kernel/spi/owned_message.rs) echo 8 ;;
 	rust/kernel/spi.rs | rust/kernel/spi/* | rust/helpers/spi*.c) echo 5 ;;
-	rust/spi_sifive_rs/*.rs) echo 6 ;;
+	rust/spi_sifive_rs/*.rs) echo 7 ;;
+	rust/samples/rust_driver_spi.rs) echo 9 ;;
 	*) echo 0 ;;
 	esac
 }
 dest_of_file() { # repo-relative path -> its path in the kernel tree
 	case $1 in
 	rust/spi_sifive_rs/*) echo "drivers/spi/spi_sifive_rs/${1#rust/spi_sifive_rs/}" ;;
+	rust/samples/*) echo "samples/rust/${1#rust/samples/}" ;;
 	*) echo "$1" ;;
 	esac
 }
@@ -137,6 +144,7 @@ done < <({
 	find rust/kernel -type f -name '*.rs'
 	find rust/helpers -maxdepth 1 -type f -name '*.c'
 	find rust/spi_sifive_rs -type f
+	find rust/samples -type f
 } 2>/dev/null | sort)
 
 diff_of() { # step -> its diff of files the tree already has, if any
@@ -160,7 +168,7 @@ cover=$TOP/series/00-cover-letter.txt
 
 # --- Nothing changed since the last run? ------------------------------------
 
-key="$version $base $(hash_inputs "$TOP/scripts/make-patches.sh" rust/kernel rust/helpers rust/spi_sifive_rs series)"
+key="$version $base $(hash_inputs "$TOP/scripts/make-patches.sh" rust/kernel rust/helpers rust/spi_sifive_rs rust/samples series)"
 if [ "$(cat "$out/.stamp" 2>/dev/null)" = "$key" ] && ls "$out"/0001-*.patch >/dev/null 2>&1; then
 	echo "$out"
 	exit 0
