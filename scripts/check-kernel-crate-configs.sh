@@ -2,9 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0
 # Builds the kernel crate with our additions (rust/kernel.o and the C helpers)
 # under configurations the test kernels do not have: without CONFIG_PM (so
-# without CONFIG_PM_SLEEP) and without CONFIG_SPI. Each has its own build
-# directory in the cache; a stamp skips a configuration whose inputs did not
-# change since it last built cleanly.
+# without CONFIG_PM_SLEEP), without CONFIG_SPI, and with SPI but without
+# CONFIG_SPI_MEM (kernel::spi's spi-mem part compiled out). Each has its own
+# build directory in the cache; a stamp skips a configuration whose inputs
+# did not change since it last built cleanly.
 set -euo pipefail
 . "$(dirname "$0")/env.sh"
 ensure_cache
@@ -50,3 +51,5 @@ check() { # NAME CONFIG-LINE...
 check no-pm '# CONFIG_PM is not set' '# CONFIG_PM_SLEEP is not set' '# CONFIG_SUSPEND is not set' \
 	'# CONFIG_HIBERNATION is not set'
 check no-spi '# CONFIG_SPI is not set'
+# spi-nor selects SPI_MEM: off too.
+check no-spi-mem '# CONFIG_SPI_MEM is not set' '# CONFIG_MTD_SPI_NOR is not set' 'CONFIG_SPI=y'
