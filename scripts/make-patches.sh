@@ -22,6 +22,10 @@
 # existing files, its diff. To make a diff, change a checkout of the series
 # (git am build/patches/*.patch on the pristine tree, or the commit before
 # the step) and write `git diff` of those files into series/NN-NAME.diff.
+# The last series made is refs/heads/series of the pristine repository:
+#   git --git-dir=$CACHE/series/linux-VERSION show series~N:PATH
+# shows PATH N steps before the end of the series (series~0: after the last
+# step, as the repo has it).
 #
 # The pristine tree is a git repository in the cache, built once per kernel
 # version from the tarball inside the .deb, committed with a fixed identity
@@ -251,7 +255,7 @@ for ((i = ${#steps[@]} - 1; i >= 0; i--)); do
 	done < <(paths_of_diff "$d")
 	[ ${#includes[@]} -gt 0 ] || continue
 	GIT_INDEX_FILE=$own_index git apply --cached -R "${includes[@]}" "$d" ||
-		die "$d: its hunks for ${includes[*]#--include=} do not apply in reverse to the repo's files (their final state); make them again from the file as step $s gets it and as the repo has it"
+		die "$d: its hunks for ${includes[*]#--include=} do not apply in reverse to the repo's files (their final state): make them again, from the file as the steps before $s leave it to the repo's"
 done
 
 # Each step's tree is the previous one with the step's new files added and

@@ -3,15 +3,20 @@
 //! Rust SPI target driver sample.
 //!
 //! When it binds, the sample sends the JEDEC READ ID command (0x9f) to its device and logs the
-//! three bytes that come back, which an SPI NOR flash fills with its id: once with
-//! [`spi::Device::write_then_read`], and once with an [`spi::OwnedMessage`] of two transfers,
-//! a message the driver builds and owns, validated once and then sent like any other.
+//! three bytes that come back, which an SPI NOR flash fills with its id: with
+//! [`spi::Device::write_then_read`], then with [`spi::OwnedMessage`]s of two transfers, messages
+//! the driver builds and owns: one optimized once and sent synchronously, one sent
+//! asynchronously.
 
 use kernel::{
     device::Core,
     of,
     prelude::*,
-    spi, //
+    spi,
+    sync::{
+        Arc,
+        Completion, //
+    },
 };
 
 const READ_ID: u8 = 0x9f;
@@ -62,9 +67,33 @@ fn read_id(spi: &spi::Device<Core<'_>>) -> Result {
         .build()?;
     msg.as_mut().optimize()?;
     msg.as_mut().sync()?;
-    dev_info!(dev, "message: id {:02x?}\n", msg.rx(1).unwrap_or_default());
+    dev_info!(dev, "spi_sync: id {:02x?}\n", msg.rx(1).unwrap_or_default());
+
+    // Not optimized: the completion function drops it, and unoptimizing might sleep.
+    let done = Arc::pin_init(Completion::new(), GFP_KERNEL)?;
+    let msg = spi::MessageBuilder::new(spi.into(), done.clone(), GFP_KERNEL)
+        .write(&[READ_ID])?
+        .read(id.len())?
+        .build()?;
+    // Held while the message is in flight, so `async_done` stays loaded.
+    let module = <LocalModule as kernel::ModuleMetadata>::THIS_MODULE;
+    msg.submit(async_done, &module).map_err(|(e, _)| e)?;
+    done.wait_for_completion();
 
     Ok(())
+}
+
+/// Gets the message back once it is done, in whatever context the core completes it.
+fn async_done(msg: Pin<KBox<spi::OwnedMessage<Arc<Completion>>>>) {
+    dev_info!(
+        msg.device().as_ref(),
+        "spi_async: id {:02x?}, {:?}\n",
+        msg.rx(1).unwrap_or_default(),
+        msg.status()
+    );
+    let done = msg.data.clone();
+    drop(msg);
+    done.complete_all();
 }
 
 kernel::module_spi_driver! {
