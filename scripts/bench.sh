@@ -8,8 +8,8 @@ set -euo pipefail
 . "$(dirname "$0")/env.sh"
 
 ROUNDS=${ROUNDS:-5} MSGS=${MSGS:-1000} READS=${READS:-64}
-# name:module; the rust-* variants are separate builds of our one source
-# (SPI_SIFIVE_RS_VARIANT, see rust/spi_sifive_rs/Kbuild), and the guest checks
+# name:module; the rust-* variants are separate builds of our source with an
+# overlay each (series/variants/, see build-variants.sh), and the guest checks
 # each one's probe line before measuring it.
 VARIANTS="c:spi-sifive rust:spi_sifive_rs rust-unprepare:unprepare/spi_sifive_rs rust-musttx:musttx/spi_sifive_rs rust-norpm:nopm/spi_sifive_rs"
 out=$TOP/results/bench

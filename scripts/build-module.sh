@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 # Builds our out-of-tree module against a kernel build directory, with the
 # object files kept out of the repo (MO=). Extra arguments go to make
-# (e.g. CLIPPY=1). Usage: build-module.sh KBUILD_DIR OUTDIR [MAKEARGS...]
+# (e.g. CLIPPY=1); MODULE_SRC builds another source tree than the repo's
+# (a variant, see build-variants.sh).
+# Usage: build-module.sh KBUILD_DIR OUTDIR [MAKEARGS...]
 set -euo pipefail
 . "$(dirname "$0")/env.sh"
 
@@ -13,7 +15,7 @@ shift 2
 kernel_env
 mkdir -p "$out"
 log=$out/build.log
-if ! make -C "$kbuild" M="$TOP" MO="$out" "${KMAKE_VARS[@]}" "$@" modules >"$log" 2>&1; then
+if ! make -C "$kbuild" M="${MODULE_SRC:-$TOP}" MO="$out" "${KMAKE_VARS[@]}" "$@" modules >"$log" 2>&1; then
 	grep -E -A8 '^(error|warning)|error:' "$log" | head -60 >&2
 	die "module build failed (log: $log)"
 fi

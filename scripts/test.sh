@@ -78,13 +78,15 @@ if ! host_case build "$TOP/scripts/build.sh"; then
 fi
 host_case clippy "$TOP/scripts/build-module.sh" "$TOP/build/kernel" "$CACHE/module-clippy" CLIPPY=1 || true
 host_case clippy-kernel-crate "$TOP/scripts/clippy-kernel-additions.sh" || true
+# What our types must refuse (a controller's data reached past its registration).
+host_case compile-fail "$TOP/scripts/check-compile-fail.sh" "$TOP/build/kernel" || true
 if [ "$tier" = full ]; then
 	# The kernel crate without runtime PM and without SPI (configurations no test boots).
 	host_case kernel-crate-configs "$TOP/scripts/check-kernel-crate-configs.sh" || true
 	# The series: git am on the pristine tree, checkpatch --strict, every
 	# patch built in order, the in-tree driver, make rustdoc.
 	host_case patch-series "$TOP/scripts/check-patches.sh" || true
-	# The variant builds of our driver (same source, a --cfg each), for the
+	# The variant builds of our driver (its source and an overlay each), for the
 	# benchmark and for the idle-teardown contrast case of the rs-driver boot.
 	host_case variant-builds "$TOP/scripts/build-variants.sh" "$TOP/build/kernel" unprepare musttx nopm || true
 fi
@@ -120,7 +122,7 @@ FLASH=$FLASH BOOT_TIMEOUT=1800 "$TOP/qemu/run-cases.sh" rs-driver spi_sifive_rs 
 	flash-probe flash-rw-1mib flash-erase flash-exec-op spidev-jedec spidev-rx-tx-only spidev-modes \
 	spidev-irq-path spidev-idle-kthread runtime-pm rpm-resume-failure lost-irq-timeout poll-budget-fallback \
 	reload-cycles unbind-pm-race spidev-bad-input mtd-bad-input failslab-probe suspend-resume \
-	client-async-vs-mtd idle-teardown-contrast \
+	client-async-vs-mtd late-send-after-rmmod idle-teardown-contrast \
 	flash-persist-write unbind-during-spidev-io unbind-during-mtd-io || true
 echo "== boot: same flash image again"
 FLASH=$FLASH "$TOP/qemu/run-cases.sh" rs-driver-reboot spi_sifive_rs flash-persist-read || true

@@ -69,6 +69,22 @@ spi_bus() {
 	ls "$SPI_CTRL_DEV/spi_master" 2>/dev/null
 }
 
+# The interrupt number of the flash's controller. The C driver names its
+# interrupt after the device; ours after the driver (Rust's IRQ API takes a
+# static name), and its probe line gives the number.
+ctrl_irq() {
+	local n
+	n=$(awk '/10040000.spi/ { sub(":", "", $1); print $1 }' /proc/interrupts)
+	[ -n "$n" ] || n=$(dmesg | sed -n 's/.*10040000\.spi: registered: irq \([0-9]*\),.*/\1/p' | tail -1)
+	[ -n "$n" ] || fail "no interrupt found for 10040000.spi"
+	echo "$n"
+}
+
+# Interrupts taken so far by the flash's controller, all CPUs.
+ctrl_irq_count() {
+	awk -v irq="$(ctrl_irq):" '$1 == irq { n = 0; for (i = 2; i <= NF && $i ~ /^[0-9]+$/; i++) n += $i; print n }' /proc/interrupts
+}
+
 # The driver name the selected module registers.
 spi_driver_name() {
 	case $SPI_DRIVER_MODULE in
@@ -195,9 +211,10 @@ client_wait() {
 	[ -e "/sys/bus/spi/devices/$CLIENT_DEV/driver" ] || fail "the client did not bind"
 }
 
-# The client's last log line about WHAT (async, timing), since client_start.
+# The client's last log line about WHAT (async, timing), since client_start;
+# only the driver's own lines (a case's expect_log names them too).
 client_line() {
-	dmesg | tail -n +$((CLIENT_LOG_FROM + 1)) | grep "spi_rs_client: $1" | tail -1
+	dmesg | tail -n +$((CLIENT_LOG_FROM + 1)) | grep -E "spi_rs_client spi[0-9.]+: spi_rs_client: $1" | tail -1
 }
 
 # Every one of COUNT asynchronous messages completed, none was refused or

@@ -32,3 +32,8 @@ __rust_helper void rust_helper_pm_runtime_put_noidle(struct device *dev)
 {
 	pm_runtime_put_noidle(dev);
 }
+
+__rust_helper void rust_helper_pm_runtime_dont_use_autosuspend(struct device *dev)
+{
+	pm_runtime_dont_use_autosuspend(dev);
+}

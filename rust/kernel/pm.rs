@@ -44,9 +44,15 @@ pub mod runtime {
             unsafe { bindings::pm_runtime_use_autosuspend(dev.as_raw()) };
             // SAFETY: As above. This marks the device active and enables runtime PM; devres
             // disables it (and autosuspend) and marks it suspended at unbind.
-            crate::error::to_result(unsafe {
+            let enabled = crate::error::to_result(unsafe {
                 bindings::devm_pm_runtime_set_active_enabled(dev.as_raw())
-            })
+            });
+            if enabled.is_err() {
+                // Devres undoes autosuspend only with the rest: on failure it is ours to undo.
+                // SAFETY: As above.
+                unsafe { bindings::pm_runtime_dont_use_autosuspend(dev.as_raw()) };
+            }
+            enabled
         }
         #[cfg(not(CONFIG_PM))]
         {

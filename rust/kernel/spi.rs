@@ -6,10 +6,11 @@
 //! [`Device::write_then_read`] or with [`OwnedMessage`]s it builds once and sends synchronously
 //! or asynchronously, optionally optimized for repeated sends.
 //!
-//! A controller driver implements [`ControllerOps`], allocates a [`Controller`] with its data in
-//! probe, sets the controller's capabilities on the [`UnregisteredController`] and registers it.
-//! The [`Registration`] belongs in the driver's device data, so the controller is unregistered
-//! while that data lives; it is device-managed, so it cannot outlive the binding either.
+//! A controller driver implements [`ControllerOps`], allocates an [`UnregisteredController`] in
+//! probe, sets its capabilities and registers it with the driver's controller data. The
+//! [`Registration`] owns that data, which may borrow from the parent's binding (`'bound`), and
+//! belongs in the driver's bound data: it unregisters the controller and fences its callbacks
+//! off before the data, and what it borrows, go.
 //!
 //! Optional operations the driver does not implement stay `NULL` in `struct spi_controller`, so
 //! the SPI core keeps its fast paths (for instance, without `unprepare_transfer_hardware` an idle
@@ -31,9 +32,7 @@ mod transfer;
 #[cfg(CONFIG_KUNIT)]
 mod tests;
 
-pub use controller::{
-    Controller, ControllerOps, Registration, TransferStatus, UnregisteredController,
-};
+pub use controller::{ControllerOps, Registration, UnregisteredController};
 pub use device::Device;
 pub use driver::{DeviceId, Driver, DriverAdapter, IdTable};
 #[cfg(CONFIG_SPI_MEM)]

@@ -10,6 +10,9 @@
 //! - times `timing` synchronous READ ID messages sent as a prebuilt message, plain and
 //!   optimized once, in alternating rounds.
 //!
+//! - with `late_send`, keeps its reference to the target and sends it one READ STATUS when it
+//!   is unbound, which may be after the target's controller is gone (the send must then fail).
+//!
 //! Each part ends with one `spi_rs_client` line in the kernel log, which the tests read. Probe
 //! waits for its messages on every path; one still in flight holds the module
 //! (`OwnedMessage::submit`), so it cannot be unloaded under a completion.
@@ -42,7 +45,10 @@ kernel::spi_device_table!(
     [(spi::DeviceId::new(c"spi-rs-client"), ())]
 );
 
-struct Client;
+struct Client {
+    /// The target, kept past probe with `late_send`.
+    late_target: Option<ARef<spi::Device>>,
+}
 
 /// Counters shared with the completion function.
 struct Stats {
@@ -234,15 +240,26 @@ impl spi::Driver for Client {
     ) -> impl PinInit<Self::Data<'bound>, Error> + 'bound {
         run(spi)
     }
+
+    fn unbind<'bound>(spi: &'bound spi::Device<Core<'_>>, this: Pin<&Self::Data<'bound>>) {
+        if let Some(target) = &this.late_target {
+            let mut status = [0u8; 1];
+            match target.write_then_read(&[READ_STATUS], &mut status) {
+                Ok(()) => dev_info!(spi.as_ref(), "spi_rs_client: late send: ok\n"),
+                Err(e) => dev_info!(
+                    spi.as_ref(),
+                    "spi_rs_client: late send: error {}\n",
+                    e.to_errno()
+                ),
+            }
+        }
+    }
 }
 
 /// The client's whole job, done while it binds.
 fn run(spi: &spi::Device<Core<'_>>) -> Result<Client> {
     let name = CString::try_from_fmt(fmt!("spi{}.0", module_parameters::target_bus.value()))?;
-    // SAFETY: The client sends to the target only during this probe, and the tests do not
-    // unbind the target's controller while a client is bound (test tooling: nothing enforces
-    // it).
-    let target = unsafe { spi::Device::find_by_name(&name) }.inspect_err(|_| {
+    let target = spi::Device::find_by_name(&name).inspect_err(|_| {
         dev_err!(spi.as_ref(), "spi_rs_client: no SPI device {}\n", &*name);
     })?;
     // A byte from our own device: 0x00 is no command for any SPI target we bind to.
@@ -260,7 +277,9 @@ fn run(spi: &spi::Device<Core<'_>>) -> Result<Client> {
     if module_parameters::timing.value() > 0 {
         timing(spi, &target)?;
     }
-    Ok(Client)
+    Ok(Client {
+        late_target: module_parameters::late_send.value().then_some(target),
+    })
 }
 
 kernel::module_spi_driver! {
@@ -285,6 +304,10 @@ kernel::module_spi_driver! {
         pace_us: u32 {
             default: 100,
             description: "Pause between bursts, in microseconds",
+        },
+        late_send: bool {
+            default: false,
+            description: "Keep the target and send it one message when unbound",
         },
         timing: u32 {
             default: 0,

@@ -11,18 +11,14 @@ use kernel::{
     clk::Clk,
     device::{Bound, Device},
     fault_inject::FaultAttr,
-    io::{
-        mem::{DevresIoMem, IoMem},
-        poll::read_poll_timeout,
-        Io,
-    },
-    irq::IrqReturn,
+    io::{mem::IoMem, poll::read_poll_timeout, Io},
+    irq::{self, IrqReturn},
     prelude::*,
     spi::{self, Buffers, Mode, Nbits},
     str::CString,
     sync::{
         atomic::{AtomicFlag, Relaxed},
-        new_spinlock_irq, Completion, SpinLock, SpinLockIrq,
+        new_spinlock_irq, Arc, Completion, SpinLock, SpinLockIrq,
     },
     time::Delta,
 };
@@ -41,6 +37,9 @@ pub(crate) const MAX_DEPTH: usize = 8;
 
 pub(crate) type Regs<'a> = &'a IoMem<'a, { regs::SIZE }>;
 
+/// The controller's operations (`kernel::spi`), on the shared [`SifiveSpi`].
+pub(crate) struct SifiveSpiOps;
+
 /// Register values the hardware holds, so that unchanged ones are not written again.
 ///
 /// `None` means unknown (after probe or resume), forcing the next write.
@@ -55,10 +54,12 @@ struct Shadow {
     rxmark: Option<u32>,
 }
 
-/// The driver's controller data.
+/// The controller's state, shared by the SPI callbacks, the interrupt handler and the PM
+/// callbacks; it borrows the platform device's binding.
 #[pin_data(PinnedDrop)]
-pub(crate) struct SifiveSpi {
-    pub(crate) iomem: DevresIoMem<{ regs::SIZE }>,
+pub(crate) struct SifiveSpi<'bound> {
+    dev: &'bound Device<Bound>,
+    iomem: IoMem<'bound, { regs::SIZE }>,
     clk: Clk,
     /// Whether `clk` is enabled by us (runtime PM state).
     clk_on: AtomicFlag,
@@ -68,15 +69,15 @@ pub(crate) struct SifiveSpi {
     /// Whether a lost transfer was logged already.
     timeout_logged: AtomicFlag,
     /// The IP bits the current wait is for, 0 when nobody waits; IE is written under this
-    /// lock, so that it holds the same bits. The interrupt line can fire again after the
+    /// lock, always, so that it holds the same bits. The interrupt line can fire again after the
     /// handler disabled it (the level is sampled late), so only a pending awaited condition
     /// completes a wait: a stray completion would end the next wait early. And a handler that
     /// took a wait's condition can never leave IE set behind it: the level-triggered line
     /// would fire with nobody to handle it.
     #[pin]
     irq_awaited: SpinLockIrq<u32>,
-    /// Signalled by the interrupt handler when the awaited condition is pending: once per
-    /// wait.
+    /// Signalled by the interrupt handler, under `irq_awaited`, when the awaited condition is
+    /// pending: once per wait.
     #[pin]
     irq_done: Completion,
     /// Fault injection: the interrupt handler drops a completion, as if the interrupt was lost
@@ -100,14 +101,19 @@ pub(crate) struct FaultNames {
     pub(crate) resume: CString,
 }
 
-impl SifiveSpi {
+impl<'bound> SifiveSpi<'bound> {
     pub(crate) fn new<'a>(
-        iomem: DevresIoMem<{ regs::SIZE }>,
+        dev: &'bound Device<Bound>,
+        iomem: IoMem<'bound, { regs::SIZE }>,
         clk: Clk,
         fifo_depth: usize,
         faults: &'a FaultNames,
-    ) -> impl PinInit<Self, Error> + 'a {
+    ) -> impl PinInit<Self, Error> + 'a
+    where
+        'bound: 'a,
+    {
         try_pin_init!(Self {
+            dev,
             iomem,
             clk,
             clk_on: AtomicFlag::new(false),
@@ -124,10 +130,10 @@ impl SifiveSpi {
 
     /// Enables the clock and puts the registers in their idle state: interrupts off, FIFO
     /// watermarks, chip select delays, memory-mapped flash mode off, the saved CS levels.
-    pub(crate) fn power_up(&self, dev: &Device<Bound>) -> Result {
-        let io = self.iomem.access(dev)?;
+    pub(crate) fn power_up(&self) -> Result {
+        let io = self.io();
         self.clock_on()?;
-        io.write_reg(IE::zeroed());
+        self.interrupts_off();
         io.write_reg(regs::TXMARK::zeroed().with_const_mark::<1>());
         io.write_reg(regs::RXMARK::zeroed());
         io.write_reg(
@@ -149,11 +155,24 @@ impl SifiveSpi {
     }
 
     /// Runtime resume: [`Self::power_up`], unless fault injection fails it.
-    pub(crate) fn resume(&self, dev: &Device<Bound>) -> Result {
+    pub(crate) fn resume(&self) -> Result {
         if self.fail_resume.should_fail(1) {
             return Err(EIO);
         }
-        self.power_up(dev)
+        self.power_up()
+    }
+
+    /// The registers.
+    pub(crate) fn io(&self) -> Regs<'_> {
+        &self.iomem
+    }
+
+    /// Disables the interrupt sources, under the lock that owns IE: a waiter still counting on
+    /// them is told by its timeout.
+    fn interrupts_off(&self) {
+        let mut awaited = self.irq_awaited.lock();
+        *awaited = 0;
+        self.io().write_reg(IE::zeroed());
     }
 
     /// Enables the clock, if it is not on already.
@@ -166,8 +185,8 @@ impl SifiveSpi {
     }
 
     /// Gates the clock (runtime suspend). Registers are restored by [`Self::power_up`].
-    pub(crate) fn power_down(&self, dev: &Device<Bound>) -> Result {
-        self.iomem.access(dev)?.write_reg(IE::zeroed());
+    pub(crate) fn power_down(&self) -> Result {
+        self.interrupts_off();
         if self.clk_on.load(Relaxed) {
             self.clk.disable_unprepare();
             self.clk_on.store(false, Relaxed);
@@ -180,8 +199,8 @@ impl SifiveSpi {
     /// Must run before anything else writes CSDEF: its reset value (all lines inactive high)
     /// is kept as the inactive levels, and some implementations (QEMU's) ignore writes with
     /// bits beyond the existing lines, so the reset value is all that can be read back then.
-    pub(crate) fn probe_chip_selects(&self, dev: &Device<Bound>) -> Result<u16> {
-        let io = self.iomem.access(dev)?;
+    pub(crate) fn probe_chip_selects(&self) -> Result<u16> {
+        let io = self.io();
         let saved = io.read(CSDEF);
         io.write_reg(CSDEF::zeroed().with_levels(u32::MAX));
         let bits = io.read(CSDEF).levels().get();
@@ -236,10 +255,8 @@ impl SifiveSpi {
     }
 
     /// Drives the chip select of `spi`: asserted if `active`.
-    fn set_cs(&self, dev: &Device<Bound>, spi: &spi::Device, active: bool) {
-        let Ok(io) = self.iomem.access(dev) else {
-            return;
-        };
+    fn set_cs(&self, spi: &spi::Device, active: bool) {
+        let io = self.io();
         if active {
             self.select(io, spi);
         }
@@ -247,14 +264,8 @@ impl SifiveSpi {
     }
 
     /// Runs one transfer to completion.
-    fn transfer(
-        &self,
-        ctlr: &spi::Controller<Self>,
-        dev: &Device<Bound>,
-        spi: &spi::Device,
-        xfer: &mut spi::Transfer,
-    ) -> Result {
-        let io = self.iomem.access(dev)?;
+    fn transfer(&self, spi: &spi::Device, xfer: &mut spi::Transfer) -> Result {
+        let io = self.io();
         self.select(io, spi);
         let rate = self.rate()?;
         let speed = xfer.speed_hz().max(1);
@@ -268,7 +279,7 @@ impl SifiveSpi {
         let buffers = xfer.buffers()?;
         let fmt = frame_format(lanes, spi, matches!(buffers, Buffers::Tx(_)))?;
         self.set_format(io, div, fmt)?;
-        let engine = self.engine(io, ctlr, speed, lanes);
+        let engine = self.engine(speed, lanes);
         let result = match buffers {
             Buffers::None => Ok(()),
             Buffers::Tx(tx) => tx
@@ -288,7 +299,7 @@ impl SifiveSpi {
                 engine.send(out.into_iter().take(n), Some(chunk))
             }),
         };
-        self.finish(dev, &engine, result, xfer.len(), speed)
+        self.finish(&engine, result, xfer.len(), speed)
     }
 
     /// Programs the clock divider and the frame format, skipping values the hardware holds.
@@ -306,16 +317,9 @@ impl SifiveSpi {
     }
 
     /// A transfer engine for frames at `speed` Hz over `lanes` wires.
-    pub(crate) fn engine<'a>(
-        &self,
-        io: Regs<'a>,
-        ctlr: &'a spi::Controller<Self>,
-        speed: u32,
-        lanes: Nbits,
-    ) -> Engine<'a> {
+    pub(crate) fn engine(&self, speed: u32, lanes: Nbits) -> Engine<'_, 'bound> {
         Engine {
-            io,
-            ctlr,
+            hw: self,
             depth: self.fifo_depth,
             byte_ns: Cell::new(byte_ns(speed, lanes)),
             rxmark: Cell::new(self.shadow.lock().rxmark),
@@ -326,8 +330,7 @@ impl SifiveSpi {
     /// controller usable and logs the first lost transfer.
     pub(crate) fn finish(
         &self,
-        dev: &Device<Bound>,
-        engine: &Engine<'_>,
+        engine: &Engine<'_, '_>,
         result: Result,
         len: usize,
         speed: u32,
@@ -337,7 +340,7 @@ impl SifiveSpi {
             engine.recover();
             if e == ETIMEDOUT && !self.timeout_logged.xchg(true, Relaxed) {
                 dev_err!(
-                    dev,
+                    self.dev,
                     "transfer of {} bytes at {} Hz timed out; controller reset (logged once)\n",
                     len,
                     speed
@@ -350,7 +353,11 @@ impl SifiveSpi {
 
     /// Handles the controller's interrupt: completes the current wait if its condition is
     /// pending.
-    fn handle_irq(&self, io: Regs<'_>) -> IrqReturn {
+    ///
+    /// The completion is signalled under `irq_awaited`, so a waiter that gave up and took the
+    /// lock knows that a signal either came already or will never come.
+    fn handle_irq(&self) -> IrqReturn {
+        let io = self.io();
         let mut awaited = self.irq_awaited.lock();
         if *awaited == 0 || io.read(IP).into_raw() & *awaited == 0 {
             return IrqReturn::None;
@@ -358,7 +365,6 @@ impl SifiveSpi {
         *awaited = 0;
         // Disable until the next wait: the watermark conditions are level-triggered.
         io.write_reg(IE::zeroed());
-        drop(awaited);
         if !self.fail_irq.should_fail(1) {
             self.irq_done.complete();
         }
@@ -366,48 +372,32 @@ impl SifiveSpi {
     }
 }
 
+/// The controller's interrupt handler: the driver's own registration, beside the SPI one.
+pub(crate) struct IrqHandler<'bound>(pub(crate) Arc<SifiveSpi<'bound>>);
+
+impl irq::Handler for IrqHandler<'_> {
+    fn handle(&self) -> IrqReturn {
+        self.0.handle_irq()
+    }
+}
+
 #[vtable]
-impl spi::ControllerOps for SifiveSpi {
-    fn transfer_one(
-        ctlr: &spi::Controller<Self>,
-        spi: &spi::Device,
-        xfer: &mut spi::Transfer,
-        parent: &Device<Bound>,
-    ) -> Result<spi::TransferStatus> {
-        ctlr.data().transfer(ctlr, parent, spi, xfer)?;
-        Ok(spi::TransferStatus::Done)
+impl spi::ControllerOps for SifiveSpiOps {
+    type Data<'bound> = Arc<SifiveSpi<'bound>>;
+
+    fn transfer_one(hw: &Self::Data<'_>, spi: &spi::Device, xfer: &mut spi::Transfer) -> Result {
+        hw.transfer(spi, xfer)
     }
 
-    fn set_cs(ctlr: &spi::Controller<Self>, spi: &spi::Device, high: bool, parent: &Device<Bound>) {
+    fn set_cs(hw: &Self::Data<'_>, spi: &spi::Device, high: bool) {
         // The core asks for a line level; CSDEF holds the polarity, so go back to "active".
         let active = high == spi.mode().contains(Mode::CsHigh);
-        ctlr.data().set_cs(parent, spi, active);
+        hw.set_cs(spi, active);
     }
-
-    fn handle_irq(ctlr: &spi::Controller<Self>, parent: &Device<Bound>) -> IrqReturn {
-        match ctlr.data().iomem.access(parent) {
-            Ok(io) => ctlr.data().handle_irq(io),
-            Err(_) => IrqReturn::None,
-        }
-    }
-
-    // Benchmark variants (out-of-tree builds only): begin
-    // Variant "unprepare" (`make bench`): a no-op hook, whose presence alone makes the core run
-    // it per message and send the idle teardown after queued traffic to the kthread. The
-    // driver proper has none: the hardware needs nothing done when the queue runs empty, and
-    // power is runtime PM's job.
-    #[cfg(spi_sifive_rs_unprepare_hook)]
-    fn unprepare_transfer_hardware(
-        _ctlr: &spi::Controller<Self>,
-        _parent: &Device<Bound>,
-    ) -> Result {
-        Ok(())
-    }
-    // Benchmark variants: end
 }
 
 #[pinned_drop]
-impl PinnedDrop for SifiveSpi {
+impl PinnedDrop for SifiveSpi<'_> {
     fn drop(self: Pin<&mut Self>) {
         if self.clk_on.load(Relaxed) {
             self.clk.disable_unprepare();
@@ -450,16 +440,19 @@ pub(crate) fn speed_range(rate: u32) -> (u32, u32) {
 }
 
 /// Moves one transfer's data through the FIFOs, one FIFO-sized chunk at a time.
-pub(crate) struct Engine<'a> {
-    io: Regs<'a>,
-    ctlr: &'a spi::Controller<SifiveSpi>,
+pub(crate) struct Engine<'a, 'bound> {
+    hw: &'a SifiveSpi<'bound>,
     depth: usize,
     byte_ns: Cell<u64>,
     /// RXMARK as the hardware holds it (full chunks all use the same one).
     rxmark: Cell<Option<u32>>,
 }
 
-impl Engine<'_> {
+impl Engine<'_, '_> {
+    fn io(&self) -> Regs<'_> {
+        self.hw.io()
+    }
+
     /// Switches to frames at `speed` Hz over `lanes` wires (the caller programs the hardware).
     pub(crate) fn set_rate(&self, speed: u32, lanes: Nbits) {
         self.byte_ns.set(byte_ns(speed, lanes));
@@ -472,7 +465,7 @@ impl Engine<'_> {
     pub(crate) fn send(&self, tx: impl Iterator<Item = u8>, rx: Option<&mut [u8]>) -> Result {
         let mut n = 0u32;
         for byte in tx {
-            self.io.write_reg(TXDATA::zeroed().with_data(byte));
+            self.io().write_reg(TXDATA::zeroed().with_data(byte));
             n += 1;
         }
         if n == 0 {
@@ -483,12 +476,12 @@ impl Engine<'_> {
             Some(rx) => {
                 // RXWM is pending once the receive FIFO holds more than `n - 1` frames.
                 if self.rxmark.get() != Some(n - 1) {
-                    self.io.write_reg(RXMARK::zeroed().try_with_mark(n - 1)?);
+                    self.io().write_reg(RXMARK::zeroed().try_with_mark(n - 1)?);
                     self.rxmark.set(Some(n - 1));
                 }
                 self.wait(IE::zeroed().with_rxwm(true), wire_ns)?;
                 for byte in rx.iter_mut() {
-                    *byte = self.io.read(RXDATA).data().get() as u8;
+                    *byte = self.io().read(RXDATA).data().get() as u8;
                 }
             }
             // TXWM (mark 1) is pending once the transmit FIFO is empty.
@@ -502,17 +495,17 @@ impl Engine<'_> {
     fn wait(&self, cond: IE, wire_ns: u64) -> Result {
         let want = cond.into_raw();
         let wire = Delta::from_nanos(wire_ns as i64);
-        if wire_ns <= POLL_MAX_NS && !self.ctlr.data().fail_poll.should_fail(1) {
+        if wire_ns <= POLL_MAX_NS && !self.hw.fail_poll.should_fail(1) {
             // Most chunks are done by the time they are checked: try a few status reads
             // before paying for clock reads in the bounded poll.
             for _ in 0..FAST_POLLS {
-                if self.io.read(IP).into_raw() & want != 0 {
+                if self.io().read(IP).into_raw() & want != 0 {
                     return Ok(());
                 }
             }
             let budget = Delta::from_nanos(2 * wire.as_nanos() + POLL_SLACK.as_nanos());
             let polled = read_poll_timeout(
-                || Ok(self.io.read(IP).into_raw()),
+                || Ok(self.io().read(IP).into_raw()),
                 |ip| ip & want != 0,
                 Delta::ZERO,
                 budget,
@@ -529,23 +522,19 @@ impl Engine<'_> {
     /// Sleeps until the interrupt handler sees `cond` pending, for at most the wire time plus
     /// [`IRQ_SLACK`].
     fn wait_irq(&self, cond: IE, wire: Delta) -> Result {
-        let hw = self.ctlr.data();
+        let hw = self.hw;
         {
             let mut awaited = hw.irq_awaited.lock();
             *awaited = cond.into_raw();
-            self.io.write_reg(cond);
+            self.io().write_reg(cond);
         }
         let timeout = Delta::from_nanos(2 * wire.as_nanos() + IRQ_SLACK.as_nanos());
         let result = hw.irq_done.wait_for_completion_timeout(timeout);
         if result.is_err() {
-            // Nobody waits any more. (After a wake-up, the handler has done this already.)
-            {
-                let mut awaited = hw.irq_awaited.lock();
-                *awaited = 0;
-                self.io.write_reg(IE::zeroed());
-            }
-            self.ctlr.synchronize_irq();
-            // A signal that came after the timeout would end the next wait early.
+            // Nobody waits any more (after a wake-up, the handler has done this already). The
+            // handler signals under the same lock: once it is ours, a signal that raced with
+            // the timeout has come, and is taken back so it cannot end the next wait early.
+            hw.interrupts_off();
             hw.irq_done.try_wait_for_completion();
         }
         result
@@ -554,15 +543,20 @@ impl Engine<'_> {
     /// Leaves the controller usable after a failed chunk: interrupts off, frames still in the
     /// transmit FIFO sent, the receive FIFO drained (a late frame would shift later reads).
     fn recover(&self) {
-        self.io.write_reg(IE::zeroed());
+        self.hw.interrupts_off();
         let drain = Delta::from_nanos(
             (self.depth as u64 * self.byte_ns.get() + POLL_SLACK.as_nanos() as u64) as i64,
         );
         // TXWM (mark 1): the transmit FIFO is empty. If it never empties, the hardware is
         // gone and the drain below is as good as anything.
-        let _ = read_poll_timeout(|| Ok(self.io.read(IP)), |ip| ip.txwm(), Delta::ZERO, drain);
+        let _ = read_poll_timeout(
+            || Ok(self.io().read(IP)),
+            |ip| ip.txwm(),
+            Delta::ZERO,
+            drain,
+        );
         for _ in 0..=self.depth {
-            if self.io.read(RXDATA).empty() {
+            if self.io().read(RXDATA).empty() {
                 break;
             }
         }

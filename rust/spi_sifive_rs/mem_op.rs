@@ -3,13 +3,12 @@
 //! SPI memory operations: a whole flash command (opcode, address, dummy, data) under one chip
 //! select assertion, without the SPI core building a message for it.
 
-use crate::hw::{divider, frame_format, SifiveSpi};
+use crate::hw::{divider, frame_format, SifiveSpiOps};
 use crate::regs::{CsMode, CSMODE};
 use kernel::{
-    device::{Bound, Device},
     io::Io,
     prelude::*,
-    spi::{self, MemData, MemOp, Nbits, Phase},
+    spi::{self, ControllerOps, MemData, MemOp, Nbits, Phase},
 };
 
 /// Longest command, address and dummy part an operation may have: one opcode byte, four
@@ -17,7 +16,7 @@ use kernel::{
 const HEADER_MAX: usize = 32;
 
 #[vtable]
-impl spi::MemOps for SifiveSpi {
+impl spi::MemOps for SifiveSpiOps {
     // The divider is programmed for every operation.
     const CAPS: spi::MemCaps = spi::MemCaps {
         per_op_freq: true,
@@ -37,14 +36,12 @@ impl spi::MemOps for SifiveSpi {
     }
 
     fn exec_op(
-        ctlr: &spi::Controller<Self>,
+        hw: &<Self as ControllerOps>::Data<'_>,
         mem: &spi::Mem,
         op: &MemOp,
         data: MemData<'_>,
-        parent: &Device<Bound>,
     ) -> Result {
-        let hw = ctlr.data();
-        let io = hw.iomem.access(parent)?;
+        let io = hw.io();
         let spi = mem.device();
         let mut buf = [0u8; HEADER_MAX];
         let header = op.header(&mut buf).ok_or(EOPNOTSUPP)?;
@@ -57,7 +54,7 @@ impl spi::MemOps for SifiveSpi {
         .max(1);
         let div = divider(hw.rate()?, speed);
         let depth = hw.fifo_depth();
-        let engine = hw.engine(io, ctlr, speed, Nbits::Single);
+        let engine = hw.engine(speed, Nbits::Single);
 
         // Each run of phases on the same number of wires goes out as transmit-only frames. The
         // frame format changes only once the transmit FIFO is empty (each chunk is waited
@@ -92,9 +89,13 @@ impl spi::MemOps for SifiveSpi {
         hw.select(io, spi);
         io.write_reg(CSMODE::zeroed().with_mode(CsMode::Hold));
         let result = send();
-        io.write_reg(CSMODE::zeroed().with_mode(CsMode::Auto));
+        // Recover (after a stall, the frames left in the transmit FIFO go out) before chip
+        // select is released: in AUTO mode each of them would be a command of its own to the
+        // memory, and an address byte can be a command (0x06 write enable, 0xc7 chip erase).
         let len = header.len() + op.data().bytes as usize;
-        hw.finish(parent, &engine, result, len, speed)
+        let result = hw.finish(&engine, result, len, speed);
+        io.write_reg(CSMODE::zeroed().with_mode(CsMode::Auto));
+        result
     }
 }
 

@@ -14,37 +14,33 @@
 use kernel::{
     clk::Clk,
     device::{Bound, Core, Device},
-    devres::Devres,
     irq, of, platform, pm,
     prelude::*,
     spi::{self, ControllerFlags, Mode},
     str::CString,
+    sync::Arc,
 };
 
 mod hw;
 mod mem_op;
 mod regs;
 
-use hw::SifiveSpi;
+use hw::{IrqHandler, SifiveSpi, SifiveSpiOps};
 
 /// FIFO depth when the device tree does not say.
 const DEFAULT_FIFO_DEPTH: u32 = 8;
 /// Idle time after which the controller's clock is gated.
-#[cfg(not(spi_sifive_rs_no_runtime_pm))]
 const AUTOSUSPEND_DELAY: kernel::time::Delta = kernel::time::Delta::from_millis(50);
 
-/// The driver's data for a bound platform device.
-struct SifiveSpiDevice {
-    /// The controller: unregistered (its targets removed, which may do I/O) and its interrupt
-    /// freed when this data is dropped, while the registers are mapped and the device powered.
-    registration: Devres<spi::Registration<SifiveSpi>>,
-}
-
-impl SifiveSpiDevice {
-    /// The controller's data, for the PM callbacks.
-    fn hw<'a>(&'a self, dev: &'a Device<Bound>) -> Result<&'a SifiveSpi> {
-        Ok(self.registration.access(dev)?.controller().data())
-    }
+/// The driver's data for a bound platform device. The fields are dropped in order: the
+/// controller is unregistered (its targets removed, which may do I/O) while the interrupt is
+/// still requested, then the interrupt is freed, then the registers are unmapped.
+#[pin_data]
+struct SifiveSpiDevice<'bound> {
+    spi: spi::Registration<'bound, SifiveSpiOps>,
+    #[pin]
+    irq: irq::Registration<'bound, IrqHandler<'bound>>,
+    hw: Arc<SifiveSpi<'bound>>,
 }
 
 kernel::of_device_table!(
@@ -57,19 +53,22 @@ struct SifiveSpiDriver;
 
 impl platform::Driver for SifiveSpiDriver {
     type IdInfo = ();
-    type Data<'bound> = SifiveSpiDevice;
+    type Data<'bound> = SifiveSpiDevice<'bound>;
     const OF_ID_TABLE: Option<of::IdTable<Self::IdInfo>> = Some(&OF_TABLE);
 
     fn probe<'bound>(
         pdev: &'bound platform::Device<Core<'_>>,
         _id_info: Option<&'bound Self::IdInfo>,
     ) -> impl PinInit<Self::Data<'bound>, Error> + 'bound {
-        probe(pdev)
+        let pdev: &'bound platform::Device<Bound> = pdev;
+        pin_init::pin_init_scope(move || probe(pdev))
     }
 }
 
-fn probe(pdev: &platform::Device<Core<'_>>) -> Result<SifiveSpiDevice> {
-    let dev: &Device<Bound> = pdev.as_ref();
+fn probe<'bound>(
+    pdev: &'bound platform::Device<Bound>,
+) -> Result<impl PinInit<SifiveSpiDevice<'bound>, Error> + 'bound> {
+    let dev: &'bound Device<Bound> = pdev.as_ref();
     let node = dev.fwnode().ok_or(ENODEV)?;
 
     let fifo_depth = node
@@ -101,28 +100,27 @@ fn probe(pdev: &platform::Device<Core<'_>>) -> Result<SifiveSpiDevice> {
     let iomem = pdev
         .io_request_by_index(0)
         .ok_or(ENODEV)?
-        .iomap_sized::<{ regs::SIZE }>()?
-        .into_devres()?;
+        .iomap_sized::<{ regs::SIZE }>()?;
     let clk = Clk::get(dev, None)?;
-    let irq = pdev.irq_by_index(0)?;
+    let irq_num = pdev.irq_by_index(0)?.irq();
     let faults = hw::FaultNames {
         irq: CString::try_from_fmt(fmt!("{}-fail_irq", dev.name()))?,
         poll: CString::try_from_fmt(fmt!("{}-fail_poll", dev.name()))?,
         resume: CString::try_from_fmt(fmt!("{}-fail_resume", dev.name()))?,
     };
-
-    let mut ctlr = spi::Controller::new(
-        dev,
-        SifiveSpi::new(iomem, clk, fifo_depth as usize, &faults),
+    let hw = Arc::pin_init(
+        SifiveSpi::new(dev, iomem, clk, fifo_depth as usize, &faults),
+        GFP_KERNEL,
     )?;
-    ctlr.data().clock_on()?;
-    let num_cs = ctlr.data().probe_chip_selects(dev).inspect_err(|_| {
+    hw.clock_on()?;
+    let num_cs = hw.probe_chip_selects().inspect_err(|_| {
         dev_err!(dev, "could not detect any chip select line\n");
     })?;
-    ctlr.data().power_up(dev)?;
-    let rate = ctlr.data().rate()?;
+    hw.power_up()?;
+    let rate = hw.rate()?;
     let (min_hz, max_hz) = hw::speed_range(rate);
 
+    let mut ctlr = spi::UnregisteredController::<SifiveSpiOps>::new(dev)?;
     ctlr.set_num_chipselect(num_cs)
         .set_mode_bits(
             Mode::Cpha
@@ -139,33 +137,39 @@ fn probe(pdev: &platform::Device<Core<'_>>) -> Result<SifiveSpiDevice> {
         .set_flags(controller_flags())
         .enable_mem_ops();
     enable_runtime_pm(&mut ctlr, dev)?;
-    let irq_num = irq.irq();
-    let fifo_depth = ctlr.data().fifo_depth();
-    let registration = ctlr.register_with_irq(irq, irq::Flags::TRIGGER_NONE)?;
-    dev_info!(
-        dev,
-        "registered: irq {}, {} chip select(s), fifo depth {}, clock {} Hz\n",
-        irq_num,
-        num_cs,
-        fifo_depth,
-        rate
-    );
-    // Benchmark variants (out-of-tree builds only): begin
-    // The benchmark checks that each module it loads is the variant it claims to measure.
-    #[cfg(any(
-        spi_sifive_rs_must_tx,
-        spi_sifive_rs_unprepare_hook,
-        spi_sifive_rs_no_runtime_pm
-    ))]
-    dev_info!(dev, "benchmark variant: {}\n", VARIANT);
-    // Benchmark variants: end
-    Ok(SifiveSpiDevice { registration })
+
+    // The interrupt is requested before the controller is registered (its targets do I/O
+    // while it registers), and freed after it is unregistered: see `SifiveSpiDevice`.
+    Ok(try_pin_init!(SifiveSpiDevice {
+        hw: hw.clone(),
+        // SAFETY: The registration is a field of the driver's bound data, which the driver
+        // core drops when the device is unbound; it is never forgotten.
+        irq <- unsafe {
+            pdev.request_irq_by_index(
+                irq::Flags::TRIGGER_NONE,
+                0,
+                c"spi_sifive_rs",
+                Ok::<_, Error>(IrqHandler(hw.clone())),
+            )
+        },
+        // SAFETY: As for `irq`.
+        spi <- unsafe { spi::Registration::new(ctlr, Ok::<_, Error>(hw.clone())) },
+        _: {
+            dev_info!(
+                dev,
+                "registered: irq {}, {} chip select(s), fifo depth {}, clock {} Hz\n",
+                irq_num,
+                num_cs,
+                fifo_depth,
+                rate
+            );
+        },
+    }))
 }
 
 /// Lets the core resume the controller for each run of messages, and autosuspend it after.
-#[cfg(not(spi_sifive_rs_no_runtime_pm))]
 fn enable_runtime_pm(
-    ctlr: &mut spi::UnregisteredController<'_, SifiveSpi>,
+    ctlr: &mut spi::UnregisteredController<'_, SifiveSpiOps>,
     dev: &Device<Bound>,
 ) -> Result {
     ctlr.set_auto_runtime_pm(true);
@@ -173,74 +177,40 @@ fn enable_runtime_pm(
 }
 
 /// The controller's constraints: none (receive-only transfers send zeros from the driver).
-#[cfg(not(spi_sifive_rs_must_tx))]
 fn controller_flags() -> ControllerFlags {
     ControllerFlags::empty()
 }
 
-// Benchmark variants (out-of-tree builds only): begin
-/// Variant "nopm" (`make bench`): the controller stays powered while bound.
-#[cfg(spi_sifive_rs_no_runtime_pm)]
-fn enable_runtime_pm(
-    _ctlr: &mut spi::UnregisteredController<'_, SifiveSpi>,
-    _dev: &Device<Bound>,
-) -> Result {
-    Ok(())
-}
-
-/// Variant "musttx" (`make bench`): the core allocates a zeroed dummy tx buffer for every
-/// message with a receive-only transfer.
-#[cfg(spi_sifive_rs_must_tx)]
-fn controller_flags() -> ControllerFlags {
-    spi::ControllerFlag::MustTx.into()
-}
-
-/// What this build is, for its probe line.
-#[cfg(any(
-    spi_sifive_rs_must_tx,
-    spi_sifive_rs_unprepare_hook,
-    spi_sifive_rs_no_runtime_pm
-))]
-const VARIANT: &str = if cfg!(spi_sifive_rs_must_tx) {
-    "MUST_TX"
-} else if cfg!(spi_sifive_rs_unprepare_hook) {
-    "unprepare hook"
-} else {
-    "no runtime PM"
-};
-// Benchmark variants: end
-
 #[vtable]
 impl pm::PlatformPmOps for SifiveSpiDriver {
     fn runtime_suspend<'a>(
-        pdev: &'a platform::Device<Bound>,
-        data: Pin<&'a SifiveSpiDevice>,
+        _pdev: &'a platform::Device<Bound>,
+        data: Pin<&'a SifiveSpiDevice<'a>>,
     ) -> Result {
-        data.hw(pdev.as_ref())?.power_down(pdev.as_ref())
+        data.hw.power_down()
     }
 
     fn runtime_resume<'a>(
-        pdev: &'a platform::Device<Bound>,
-        data: Pin<&'a SifiveSpiDevice>,
+        _pdev: &'a platform::Device<Bound>,
+        data: Pin<&'a SifiveSpiDevice<'a>>,
     ) -> Result {
-        data.hw(pdev.as_ref())?.resume(pdev.as_ref())
+        data.hw.resume()
     }
 
-    fn suspend<'a>(pdev: &'a platform::Device<Bound>, data: Pin<&'a SifiveSpiDevice>) -> Result {
-        let registration = data.registration.access(pdev.as_ref())?;
-        registration.suspend()?;
-        pm::runtime::force_suspend(pdev.as_ref()).inspect_err(|_| {
-            // Leave the controller usable: system sleep is aborted.
-            let _ = registration.resume();
-        })
+    fn suspend<'a>(
+        pdev: &'a platform::Device<Bound>,
+        data: Pin<&'a SifiveSpiDevice<'a>>,
+    ) -> Result {
+        // Powered down with no spi-mem operation in flight (they bypass the stopped queue).
+        data.spi
+            .suspend(|| pm::runtime::force_suspend(pdev.as_ref()))
     }
 
-    fn resume<'a>(pdev: &'a platform::Device<Bound>, data: Pin<&'a SifiveSpiDevice>) -> Result {
-        let registration = data.registration.access(pdev.as_ref())?;
+    fn resume<'a>(pdev: &'a platform::Device<Bound>, data: Pin<&'a SifiveSpiDevice<'a>>) -> Result {
         // Restart the queue even if the hardware did not come back, so clients see the errors
         // of their transfers instead of a queue stopped forever.
         let powered = pm::runtime::force_resume(pdev.as_ref());
-        registration.resume()?;
+        data.spi.resume()?;
         powered
     }
 }

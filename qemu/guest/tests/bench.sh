@@ -42,7 +42,7 @@ while [ $round -lt "$ROUNDS" ]; do
 		name=${v%%:*} mod=${v#*:}
 		unload_all
 		load_bench_variant "$mod"
-		irq=$(awk '/10040000.spi/ { sub(":", "", $1); print $1 }' /proc/interrupts)
+		irq=$(ctrl_irq)
 		echo "irq == $irq" >$T/events/irq/irq_handler_exit/filter
 		echo "irq == $irq" >$T/events/irq/irq_handler_entry/filter
 		# Idle controller: let runtime PM suspend it before each run.

@@ -11,18 +11,17 @@ fault=/sys/kernel/debug/10040000.spi-fail_poll
 zcat /proc/config.gz | grep -qx 'CONFIG_FAULT_INJECTION_DEBUG_FS=y' || exit 4
 load_spi_driver
 [ -d "$fault" ] || fail "$fault missing: the driver did not create its fault point"
-irqs() { awk '/10040000.spi/ { n = 0; for (i = 2; i <= NF && $i ~ /^[0-9]+$/; i++) n += $i; print n }' /proc/interrupts; }
 echo 0 >"$fault/verbose"
 echo -1 >"$fault/times"
 echo 100 >"$fault/probability"
-before=$(irqs)
+before=$(ctrl_irq_count)
 run mtdtool erase /dev/mtd0 0x680000 4k
 run mtdtool write /dev/mtd0 8 0x680000 4k
 run mtdtool verify /dev/mtd0 8 0x680000 4k
 spidev_on
 run spitool burst "$SPIDEV" 50 4
 spidev_off
-after=$(irqs)
+after=$(ctrl_irq_count)
 echo 0 >"$fault/probability"
 echo "controller interrupts while polls ran out: $((after - before))"
 [ "$((after - before))" -gt 0 ] || fail "no interrupt taken: the fault did not reach the polled wait"

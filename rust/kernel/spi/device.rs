@@ -15,10 +15,10 @@ use core::{marker::PhantomData, mem::offset_of, ptr::NonNull};
 /// An SPI target device (`struct spi_device`).
 ///
 /// Controller callbacks see it as `&Device`; a target driver gets `&Device<Core>` in probe, and
-/// may keep an [`ARef<Device>`], which keeps the structure alive but not the binding of its
-/// controller: the SPI core does not stop a synchronous send to a device whose controller is
-/// gone, so only the device's own driver, whose device goes before its controller, may send
-/// through it (see [`Device::find_by_name`] for the exception).
+/// may keep an [`ARef<Device>`], which keeps the structure (and its controller's) alive but not
+/// the controller's binding. A send after the controller is unregistered is safe: it fails with
+/// `ESHUTDOWN` (the registration swaps the controller driver's callbacks for stubs of the
+/// kernel crate), or earlier, in the core.
 ///
 /// # Invariants
 ///
@@ -75,15 +75,9 @@ impl Device {
     ///
     /// The core accepts messages for a device from any holder of a reference to it, so a client
     /// can share a target with the driver bound to it; the messages of both are serialised by
-    /// the controller's queue and bus lock.
-    ///
-    /// # Safety
-    ///
-    /// The caller sends messages through the returned device only while the device's
-    /// controller stays registered: the core does not refuse a synchronous send after the
-    /// controller is unregistered, and a controller driver whose resources are gone would then
-    /// be called.
-    pub unsafe fn find_by_name(name: &CStr) -> Result<ARef<Self>> {
+    /// the controller's queue and bus lock. The reference may be held past the controller's
+    /// unregistration: sends then fail.
+    pub fn find_by_name(name: &CStr) -> Result<ARef<Self>> {
         // SAFETY: `name` is a valid NUL-terminated string for the call; the helper returns a
         // device with a reference taken, or NULL.
         let raw = unsafe { bindings::spi_find_device_by_name(name.as_char_ptr()) };

@@ -10,10 +10,8 @@
 //!
 //! C header: [`include/linux/spi/spi-mem.h`](srctree/include/linux/spi/spi-mem.h).
 
-use super::{Controller, ControllerOps, Device, Nbits, UnregisteredController};
-use crate::{
-    bindings, device, device::Bound, error::VTABLE_DEFAULT_ERROR, prelude::*, types::Opaque,
-};
+use super::{controller::data_of, ControllerOps, Device, Nbits, UnregisteredController};
+use crate::{bindings, error::VTABLE_DEFAULT_ERROR, prelude::*, types::Opaque};
 use core::marker::PhantomData;
 
 /// An SPI memory device (`struct spi_mem`): the target an operation is for.
@@ -41,7 +39,7 @@ impl Mem {
     /// The SPI device the memory is on.
     ///
     /// Not for sending messages from [`MemOps::exec_op`]: the bus lock is held there, and a
-    /// send would wait for it forever.
+    /// send would wait for it forever (lockdep reports it).
     pub fn device(&self) -> &Device {
         // SAFETY: By the type invariant `spi` is a valid device for as long as `self`.
         unsafe { Device::from_raw((*self.as_raw()).spi) }
@@ -242,7 +240,9 @@ impl MemCaps {
 ///
 /// Only [`MemOps::exec_op`] is required; an operation not implemented stays `NULL`, and the
 /// core uses its generic behaviour. Direct mapping (`dirmap_*`) is not offered: without it the
-/// core maps each direct-mapping access to [`MemOps::exec_op`].
+/// core maps each direct-mapping access to [`MemOps::exec_op`]. Nor is `get_name`: the name
+/// ends up in the memory driver's objects (an MTD's name), which may outlive the controller
+/// driver's module and binding; the core then names the memory after its device.
 ///
 /// [`MemOps::supports_op`] and [`MemOps::adjust_op_size`] are called by memory drivers without
 /// any lock, possibly while the controller is being unregistered, so they get no driver data:
@@ -254,16 +254,10 @@ pub trait MemOps: ControllerOps {
 
     /// Runs `op` on `mem`, chip select asserted from its first byte to its last.
     ///
-    /// Called with the bus locked and the controller powered (runtime PM), after the message
-    /// queue was flushed: no transfer of the regular path runs concurrently. `ENOTSUPP` or
+    /// Called with the bus locked, `io_mutex` held and the controller powered (runtime PM),
+    /// after the message queue was flushed: no transfer of the regular path runs concurrently. `ENOTSUPP` or
     /// `EOPNOTSUPP` makes the core fall back to a regular SPI message.
-    fn exec_op(
-        ctlr: &Controller<Self>,
-        mem: &Mem,
-        op: &MemOp,
-        data: MemData<'_>,
-        parent: &device::Device<Bound>,
-    ) -> Result;
+    fn exec_op(data: &Self::Data<'_>, mem: &Mem, op: &MemOp, buf: MemData<'_>) -> Result;
 
     /// Whether the controller can run `op`. Without it, [`Mem::default_supports_op`] decides.
     fn supports_op(_mem: &Mem, _op: &MemOp) -> bool {
@@ -277,24 +271,63 @@ pub trait MemOps: ControllerOps {
     fn adjust_op_size(_mem: &Mem, _op: &MemOp) -> Result<u32> {
         build_error!(VTABLE_DEFAULT_ERROR)
     }
-
-    /// The name memory drivers give the device (e.g. as MTD name).
-    fn get_name(_mem: &Mem) -> &'static CStr {
-        build_error!(VTABLE_DEFAULT_ERROR)
-    }
 }
 
 impl<T: MemOps> UnregisteredController<'_, T> {
     /// Installs the controller's SPI memory operations ([`MemOps`]) and capabilities, so that
     /// memory drivers (spi-nor, spi-nand) send whole operations to [`MemOps::exec_op`].
     pub fn enable_mem_ops(&mut self) -> &mut Self {
-        // SAFETY: The controller is valid and not registered, so nothing else accesses it; both
-        // tables are constants that live forever.
-        unsafe {
-            (*self.raw()).mem_ops = MemAdapter::<T>::ops();
-            (*self.raw()).mem_caps = MemAdapter::<T>::caps();
-        }
+        let c = self.raw();
+        c.mem_ops = MemAdapter::<T>::ops();
+        c.mem_caps = MemAdapter::<T>::caps();
         self
+    }
+}
+
+/// Stands in for a driver's `exec_op` after its controller is unregistered; part of the kernel
+/// crate, so it stays callable after the driver's module is gone (never inlined: see
+/// `shut_down_callbacks`).
+#[inline(never)]
+extern "C" fn exec_op_shut_down(
+    _mem: *mut bindings::spi_mem,
+    _op: *const bindings::spi_mem_op,
+) -> c_int {
+    ESHUTDOWN.to_errno()
+}
+
+/// The memory operations of an unregistered controller: every operation fails.
+static SHUT_DOWN_OPS: bindings::spi_controller_mem_ops = bindings::spi_controller_mem_ops {
+    adjust_op_size: None,
+    supports_op: None,
+    exec_op: Some(exec_op_shut_down),
+    get_name: None,
+    dirmap_create: None,
+    dirmap_destroy: None,
+    dirmap_read: None,
+    dirmap_write: None,
+    poll_status: None,
+};
+
+/// The capabilities of an unregistered controller: none.
+static NO_CAPS: bindings::spi_controller_mem_caps = bindings::spi_controller_mem_caps {
+    dtr: false,
+    ecc: false,
+    swap16: false,
+    per_op_freq: false,
+    secondary_op_tmpl: false,
+    no_cs_assertion: false,
+};
+
+/// Replaces a controller's memory operations and capabilities, tables in the driver's module,
+/// with the kernel crate's, if it has any: called on unregistration under `io_mutex`, which
+/// `exec_op`'s callers hold. The callers of the other operations hold no lock, but they are
+/// memory drivers, unbound (with the devices) before this runs; a late one finds the core's
+/// generic behaviour. Never inlined, so that the stub's address is taken in the kernel crate.
+#[inline(never)]
+pub(super) fn remove_mem_ops(c: &mut bindings::spi_controller) {
+    if !c.mem_ops.is_null() {
+        c.mem_ops = &SHUT_DOWN_OPS;
+        c.mem_caps = &NO_CAPS;
     }
 }
 
@@ -314,11 +347,7 @@ impl<T: MemOps> MemAdapter<T> {
             None
         },
         exec_op: Some(Self::exec_op),
-        get_name: if T::HAS_GET_NAME {
-            Some(Self::get_name)
-        } else {
-            None
-        },
+        get_name: None,
         dirmap_create: None,
         dirmap_destroy: None,
         dirmap_read: None,
@@ -355,9 +384,8 @@ impl<T: MemOps> MemAdapter<T> {
     ) -> c_int {
         // SAFETY: spi-mem passes a valid memory device, on a controller allocated for `T`.
         let c = unsafe { (*(*mem).spi).controller };
-        // SAFETY: spi-mem calls `exec_op` holding the bus lock, which is what the fence of
-        // `Controller::bound` relies on.
-        let Some((ctlr, parent)) = (unsafe { Controller::<T>::bound(c) }) else {
+        // SAFETY: spi-mem calls `exec_op` holding `io_mutex` (`spi_mem_access_start()`).
+        let Some(driver_data) = (unsafe { data_of::<T>(c) }) else {
             return ESHUTDOWN.to_errno();
         };
         // SAFETY: `mem` and `op` are valid for the call, and the caller does not change `op`.
@@ -377,7 +405,7 @@ impl<T: MemOps> MemAdapter<T> {
             // unchanged until the operation returns; it is only read.
             DataDir::Out => MemData::Out(unsafe { core::slice::from_raw_parts(buf, len) }),
         };
-        match T::exec_op(ctlr, mem, op, data, parent) {
+        match T::exec_op(driver_data, mem, op, data) {
             Ok(()) => 0,
             Err(e) => e.to_errno(),
         }
@@ -415,14 +443,5 @@ impl<T: MemOps> MemAdapter<T> {
             }
             Err(e) => e.to_errno(),
         }
-    }
-
-    /// # Safety
-    ///
-    /// As for [`Self::exec_op`].
-    unsafe extern "C" fn get_name(mem: *mut bindings::spi_mem) -> *const c_char {
-        // SAFETY: spi-mem passes a valid memory device for the call.
-        let mem = unsafe { Mem::from_raw(mem) };
-        T::get_name(mem).as_char_ptr()
     }
 }

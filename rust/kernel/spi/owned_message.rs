@@ -69,6 +69,7 @@ impl<T: Send + 'static> MessageBuilder<T> {
         let msg = KBox::pin_init(
             try_pin_init!(OwnedMessage {
                 completer: Completer {
+                    work: Opaque::uninit(),
                     call: None,
                     module: core::ptr::null_mut(),
                 },
@@ -133,6 +134,8 @@ pub(crate) fn transfers(
 /// What the kernel crate's completion callback needs, at the start of every [`OwnedMessage`].
 #[repr(C)]
 struct Completer {
+    /// First: the work item that hands the message back, in process context.
+    work: Opaque<bindings::work_struct>,
     /// Hands the message back to its sender (code of the sender's module).
     call: Option<unsafe fn(*mut c_void)>,
     /// The sender's module, held while the message is in flight.
@@ -141,16 +144,56 @@ struct Completer {
 
 /// The `complete` callback of every message sent by [`OwnedMessage::submit`].
 ///
+/// The core calls it in whatever context finished the message, the interrupt handler of some
+/// controllers included, where the sender's `done` could neither sleep nor send again: so it
+/// only queues the hand-back on the system workqueue.
+///
+/// # Safety
+///
+/// `context` must be an in-flight message set up by `submit`, whose `Completer` comes first.
+// Never inlined: a function the compiler may inline across crates gets a copy in each module
+// that takes its address (`submit` is generic, so it is code of the sender's module).
+#[inline(never)]
+unsafe extern "C" fn message_complete(context: *mut c_void) {
+    // SAFETY: `context` points to the message's `Completer` (the caller's guarantee), which
+    // nothing else uses until the work has run.
+    let work = unsafe { (*context.cast::<Completer>()).work.get() };
+    // SAFETY: `work` is valid, not queued (its message was in flight), and stays in place until
+    // `complete_work` hands the message back; the name and the key are static.
+    unsafe {
+        bindings::init_work_with_key(
+            work,
+            Some(complete_work),
+            false,
+            c"spi_message_done".as_char_ptr(),
+            crate::static_lock_class!().as_ptr(),
+        )
+    };
+    // SAFETY: `work` is initialized above; `system_wq` always exists.
+    unsafe {
+        bindings::queue_work_on(
+            bindings::wq_misc_consts_WORK_CPU_UNBOUND as c_int,
+            bindings::system_wq,
+            work,
+        )
+    };
+}
+
+/// Hands a completed message back to its sender, from the system workqueue.
+///
 /// Not generic, so it is code of the kernel crate: it drops the module reference `submit` took
 /// only after the sender's code has returned, so the module cannot go away under it.
 ///
 /// # Safety
 ///
-/// `context` must be an in-flight message set up by `submit`, whose `Completer` comes first.
-unsafe extern "C" fn message_complete(context: *mut c_void) {
+/// `work` must be the work item [`message_complete`] queued for a message set up by `submit`.
+#[inline(never)]
+unsafe extern "C" fn complete_work(work: *mut bindings::work_struct) {
+    // The work item comes first in the `Completer`, which comes first in the message.
+    let context = work.cast::<c_void>();
     let completer = context.cast::<Completer>();
-    // SAFETY: `context` points to the message's `Completer` (the caller's guarantee); it is read
-    // before the message is handed back, after which it may be gone.
+    // SAFETY: `completer` is the message's (the caller's guarantee); it is read before the
+    // message is handed back, after which it may be gone.
     let (call, module) = unsafe { ((*completer).call, (*completer).module) };
     if let Some(call) = call {
         // SAFETY: `call` is the sender's `OwnedMessage::<T>::hand_back`, for this message.
@@ -272,10 +315,9 @@ impl<T: Send + 'static> OwnedMessage<T> {
     /// Sends the message without waiting (`spi_async()`); `done` gets it back once the
     /// message is complete, with its status set.
     ///
-    /// `done` may run in any context: the controller's message pump thread, a task that
-    /// pumps the queue itself (`spi_sync()`, spi-mem), or the controller's interrupt handler.
-    /// So it must not sleep: it may send the message again, or drop it unless it is optimized
-    /// (`spi_unoptimize_message()` may sleep).
+    /// `done` runs in process context, on the system workqueue, whatever context the core
+    /// finished the message in (some controllers finish them in their interrupt handler): it
+    /// may sleep, send the message again (synchronously or not) or drop it.
     ///
     /// `module` (the caller's, `THIS_MODULE`) is held while the message is in flight, so the
     /// code of `done` stays loaded until it has returned.
@@ -294,10 +336,8 @@ impl<T: Send + 'static> OwnedMessage<T> {
         // SAFETY: `raw` is valid and exclusively ours until `spi_async` accepts the message.
         let ret = unsafe {
             (*raw).done = Some(done);
-            (*raw).completer = Completer {
-                call: Some(Self::hand_back),
-                module: module.as_ptr(),
-            };
+            (*raw).completer.call = Some(Self::hand_back);
+            (*raw).completer.module = module.as_ptr();
             let msg = (*raw).msg.get();
             (*msg).complete = Some(message_complete);
             (*msg).context = raw.cast();
@@ -325,7 +365,7 @@ impl<T: Send + 'static> OwnedMessage<T> {
     ///
     /// # Safety
     ///
-    /// Called by [`message_complete`] once per accepted `spi_async()` of a message set up by
+    /// Called by [`complete_work`] once per accepted `spi_async()` of a message set up by
     /// `submit`, with the context `submit` set.
     unsafe fn hand_back(context: *mut c_void) {
         let raw = context.cast::<Self>();

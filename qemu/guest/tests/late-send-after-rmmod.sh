@@ -1,0 +1,39 @@
+# SPDX-License-Identifier: GPL-2.0
+# A client keeps a device of our controller and sends to it after the
+# controller was unbound and its driver unloaded: the send fails with
+# ESHUTDOWN (-108) from the kernel crate's stub that the registration put in
+# place of the driver's callbacks, and no code of the unloaded module runs.
+# Runs the build without runtime PM (nopm), whose late message is not stopped
+# by a failed power-up first. The client's own device is on the other
+# controller, handed to the C driver so that it outlives the rmmod.
+#
+# Before the registration swapped the callbacks (it left ctlr->transfer_one
+# pointing into the module), the message took spi_sync's no-queue path
+# straight into the freed module text.
+# timeout: 180
+other=10050000.spi
+grep -q '^spi_sifive_rs ' /proc/modules && rmmod spi_sifive_rs
+load_bench_variant nopm/spi_sifive_rs
+grep -q '^spi_sifive ' /proc/modules || run insmod /modules/spi-sifive.ko
+echo $other >/sys/bus/platform/drivers/spi_sifive_rs/unbind || fail "unbind of $other failed"
+echo $other >/sys/bus/platform/drivers/sifive_spi/bind || fail "the C driver did not take $other"
+wait_for "/sys/bus/platform/devices/$other/spi_master" 5 || fail "$other has no controller under the C driver"
+client_start late_send=1
+client_wait
+echo 10040000.spi >/sys/bus/platform/drivers/spi_sifive_rs/unbind ||
+	fail "unbind of the flash's controller failed"
+rmmod spi_sifive_rs || fail "rmmod of the nopm build failed"
+expect_log 'spi_rs_client spi[0-9.]+: spi_rs_client: late send: error -108$'
+# The core's own lines for the refused transfer (the stub's ESHUTDOWN).
+expect_log 'spi spi[0-9.]+: SPI transfer failed: -108$'
+expect_log 'spi_master spi[0-9]+: (failed to transfer one message from queue|noqueue transfer failed)$'
+client_stop
+line=$(client_line "late send")
+[ -n "$line" ] || fail "the client did not report its late send"
+echo "client: ${line#*spi_rs_client: }"
+echo "$line" | grep -q "late send: error -108\$" ||
+	fail "want the late send refused with ESHUTDOWN (-108): ${line#*spi_rs_client: }"
+# Both controllers back to the driver proper, for the cases that follow.
+echo $other >/sys/bus/platform/drivers/sifive_spi/unbind
+rmmod spi_sifive
+load_spi_driver
