@@ -22,10 +22,10 @@
 # existing files, its diff. To make a diff, change a checkout of the series
 # (git am build/patches/*.patch on the pristine tree, or the commit before
 # the step) and write `git diff` of those files into series/NN-NAME.diff.
-# The last series made is refs/heads/series of the pristine repository:
-#   git --git-dir=$CACHE/series/linux-VERSION show series~N:PATH
-# shows PATH N steps before the end of the series (series~0: after the last
-# step, as the repo has it).
+# To see one of our files as a step leaves it, git am build/patches/*.patch
+# on the pristine tree (or read refs/heads/series of the cache's pristine
+# repository: the series of the last run that made one, from whichever
+# checkout, so check its subjects).
 #
 # The pristine tree is a git repository in the cache, built once per kernel
 # version from the tarball inside the .deb, committed with a fixed identity
@@ -95,7 +95,7 @@ base_date=$(git show -s --format=%at "$base")
 #
 # The split is by path pattern, so a new file of an existing abstraction
 # (rust/kernel/spi/foo.rs) lands in its patch without editing this script: a
-# new file of kernel::spi goes with the controller side (step 5) unless a
+# new file of kernel::spi goes with the controller side (step 4) unless a
 # pattern before that one names it. A kernel-crate file that matches no step
 # stops the script.
 
@@ -103,11 +103,11 @@ step_of_file() { # repo-relative path -> step number
 	case $1 in
 	rust/kernel/pm.rs | rust/kernel/pm/* | rust/helpers/pm*.c) echo 1 ;;
 	rust/kernel/fault_inject.rs | rust/kernel/fault_inject/* | rust/helpers/fault_inject*.c) echo 2 ;;
-	rust/kernel/spi/mem.rs) echo 6 ;;
-	rust/kernel/spi/driver.rs | rust/kernel/spi/owned_message.rs) echo 8 ;;
-	rust/kernel/spi.rs | rust/kernel/spi/* | rust/helpers/spi*.c) echo 5 ;;
-	rust/spi_sifive_rs/*.rs) echo 7 ;;
-	rust/samples/rust_driver_spi.rs) echo 9 ;;
+	rust/kernel/spi/mem.rs) echo 5 ;;
+	rust/kernel/spi/driver.rs | rust/kernel/spi/owned_message.rs) echo 7 ;;
+	rust/kernel/spi.rs | rust/kernel/spi/* | rust/helpers/spi*.c) echo 4 ;;
+	rust/spi_sifive_rs/*.rs) echo 6 ;;
+	rust/samples/rust_driver_spi.rs) echo 8 ;;
 	*) echo 0 ;;
 	esac
 }

@@ -4,8 +4,8 @@
 //!
 //! When it binds, the sample sends the JEDEC READ ID command (0x9f) to its device and logs the
 //! three bytes that come back, which an SPI NOR flash fills with its id: with
-//! [`spi::Device::write_then_read`], then with [`spi::OwnedMessage`]s of two transfers, messages
-//! the driver builds and owns: one optimized once and sent synchronously, one sent
+//! [`spi::Device::write_then_read`], then with an [`spi::OwnedMessage`] of two transfers, a
+//! message the driver builds and owns, optimized once, sent synchronously and then again
 //! asynchronously.
 
 use kernel::{
@@ -61,7 +61,8 @@ fn read_id(spi: &spi::Device<Core<'_>>) -> Result {
     spi.write_then_read(&[READ_ID], &mut id)?;
     dev_info!(dev, "write_then_read: id {:02x?}\n", id);
 
-    let mut msg = spi::MessageBuilder::new(spi.into(), (), GFP_KERNEL)
+    let done = Arc::pin_init(Completion::new(), GFP_KERNEL)?;
+    let mut msg = spi::MessageBuilder::new(spi.into(), done.clone(), GFP_KERNEL)
         .write(&[READ_ID])?
         .read(id.len())?
         .build()?;
@@ -69,13 +70,8 @@ fn read_id(spi: &spi::Device<Core<'_>>) -> Result {
     msg.as_mut().sync()?;
     dev_info!(dev, "spi_sync: id {:02x?}\n", msg.rx(1).unwrap_or_default());
 
-    // Not optimized: the completion function drops it, and unoptimizing might sleep.
-    let done = Arc::pin_init(Completion::new(), GFP_KERNEL)?;
-    let msg = spi::MessageBuilder::new(spi.into(), done.clone(), GFP_KERNEL)
-        .write(&[READ_ID])?
-        .read(id.len())?
-        .build()?;
-    // Held while the message is in flight, so `async_done` stays loaded.
+    // The same message again, without waiting for it: `async_done` gets it back. The module is
+    // held while the message is in flight, so `async_done` stays loaded.
     let module = <LocalModule as kernel::ModuleMetadata>::THIS_MODULE;
     msg.submit(async_done, &module).map_err(|(e, _)| e)?;
     done.wait_for_completion();
@@ -83,7 +79,7 @@ fn read_id(spi: &spi::Device<Core<'_>>) -> Result {
     Ok(())
 }
 
-/// Gets the message back once it is done, in whatever context the core completes it.
+/// Gets the message back once it is done, on the system workqueue.
 fn async_done(msg: Pin<KBox<spi::OwnedMessage<Arc<Completion>>>>) {
     dev_info!(
         msg.device().as_ref(),
