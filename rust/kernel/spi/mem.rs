@@ -255,8 +255,8 @@ pub trait MemOps: ControllerOps {
     /// Runs `op` on `mem`, chip select asserted from its first byte to its last.
     ///
     /// Called with the bus locked, `io_mutex` held and the controller powered (runtime PM),
-    /// after the message queue was flushed: no transfer of the regular path runs concurrently. `ENOTSUPP` or
-    /// `EOPNOTSUPP` makes the core fall back to a regular SPI message.
+    /// after the message queue was flushed: no transfer of the regular path runs concurrently.
+    /// `ENOTSUPP` or `EOPNOTSUPP` makes the core fall back to a regular SPI message.
     fn exec_op(data: &Self::Data<'_>, mem: &Mem, op: &MemOp, buf: MemData<'_>) -> Result;
 
     /// Whether the controller can run `op`. Without it, [`Mem::default_supports_op`] decides.
