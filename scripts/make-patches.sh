@@ -178,49 +178,22 @@ if [ "$(cat "$out/.stamp" 2>/dev/null)" = "$key" ] && ls "$out"/0001-*.patch >/d
 	exit 0
 fi
 
-# --- The driver's source -----------------------------------------------------
-
-# The driver's source as it goes in-tree: without the benchmark variants,
-# which only the out-of-tree build makes (--cfg from its Kbuild). They are the
-# blocks between "// Benchmark variants (out-of-tree builds only): begin" and
-# "// Benchmark variants: end", and the #[cfg(not(spi_sifive_rs_...))] lines
-# of the items they replace. rustfmt then tidies the blank lines left.
-in_tree_driver_source() {
-	local out
-	out=$(awk '
-		/^[ \t]*\/\/ Benchmark variants \(out-of-tree builds only\): begin$/ { if (skip) exit 1; skip = 1; next }
-		/^[ \t]*\/\/ Benchmark variants: end$/ { if (!skip) exit 1; skip = 0; next }
-		skip { next }
-		/^[ \t]*#\[cfg\(not\(spi_sifive_rs_[a-z_]+\)\)\]$/ { next }
-		{ print }
-		END { if (skip) exit 1 }') || die "unbalanced benchmark variant markers in the driver"
-	grep -q 'spi_sifive_rs_' <<<"$out" && die "the in-tree driver would keep a variant cfg: $(grep -m1 'spi_sifive_rs_' <<<"$out")"
-	"$RUSTFMT_BIN" --edition 2021 --config-path "$rustfmt_toml" <<<"$out" || die "rustfmt failed on the in-tree driver source"
-}
-
 # --- The series ------------------------------------------------------------
 
 export GIT_INDEX_FILE=$repo/spi-rs-index
-rustfmt_toml=$(mktemp)
 own_index=$(mktemp)
-trap 'rm -f "$GIT_INDEX_FILE" "$rustfmt_toml" "$own_index"' EXIT
+trap 'rm -f "$GIT_INDEX_FILE" "$own_index"' EXIT
 
-pristine() { git show "$base:$1"; }
-need "$RUSTFMT_BIN"
-pristine .rustfmt.toml >"$rustfmt_toml"
-
-# Our files: their blobs in their final state (the driver's as it goes
-# in-tree), keyed by their path in the kernel tree.
+# Our files: their blobs in their final state, keyed by their path in the
+# kernel tree. The driver goes in as tested: its benchmark variants are
+# overlays (series/variants/), not part of its source.
 declare -A final_blob step_of_dest
 ours=()
 for s in "${steps[@]}"; do
 	while IFS= read -r f; do
 		[ -n "$f" ] || continue
 		dest=$(dest_of_file "$f")
-		case $f in
-		rust/spi_sifive_rs/*.rs) blob=$(in_tree_driver_source <"$f" | git hash-object -w --stdin) ;;
-		*) blob=$(git hash-object -w "$f") ;;
-		esac
+		blob=$(git hash-object -w "$f")
 		final_blob[$dest]=$blob
 		step_of_dest[$dest]=$s
 		ours+=("$dest")
