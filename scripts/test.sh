@@ -110,7 +110,7 @@ export INITRAMFS_EXTRA=$logs/extra
 mkdir -p "$INITRAMFS_EXTRA"
 cp "$logs/persist-seed" "$INITRAMFS_EXTRA/persist-seed"
 FLASH=$FLASH KUNIT_CASE=1 "$TOP/qemu/run-cases.sh" c-driver spi-sifive \
-	rust-enabled rust-module-load flash-probe flash-write-read flash-erase flash-persist-write || true
+	rust-enabled rust-module-load flash-probe flash-write-read flash-erase flash-persist-write late-send-c-driver || true
 echo "== boot: same flash image again"
 FLASH=$FLASH "$TOP/qemu/run-cases.sh" c-driver-reboot spi-sifive flash-persist-read || true
 
@@ -122,7 +122,7 @@ FLASH=$FLASH BOOT_TIMEOUT=1800 "$TOP/qemu/run-cases.sh" rs-driver spi_sifive_rs 
 	flash-probe flash-rw-1mib flash-erase flash-exec-op spidev-jedec spidev-rx-tx-only spidev-modes \
 	spidev-irq-path spidev-idle-kthread runtime-pm rpm-resume-failure lost-irq-timeout poll-budget-fallback \
 	reload-cycles unbind-pm-race spidev-bad-input mtd-bad-input failslab-probe suspend-resume \
-	client-async-vs-mtd late-send-after-rmmod idle-teardown-contrast \
+	client-async-vs-mtd done-may-sleep late-send-after-rmmod idle-teardown-contrast \
 	flash-persist-write unbind-during-spidev-io unbind-during-mtd-io || true
 echo "== boot: same flash image again"
 FLASH=$FLASH "$TOP/qemu/run-cases.sh" rs-driver-reboot spi_sifive_rs flash-persist-read || true

@@ -10,6 +10,9 @@
 //! - times `timing` synchronous READ ID messages sent as a prebuilt message, plain and
 //!   optimized once, in alternating rounds.
 //!
+//! Options:
+//! - with `sync_in_done`, sends each asynchronous READ ID again from its completion function,
+//!   synchronously (which sleeps and takes the controller's `io_mutex`);
 //! - with `late_send`, keeps its reference to the target and sends it one READ STATUS when it
 //!   is unbound, which may be after the target's controller is gone (the send must then fail).
 //!
@@ -56,6 +59,10 @@ struct Stats {
     done: Atomic<i32>,
     errors: Atomic<i32>,
     bad_ids: Atomic<i32>,
+    /// READ IDs sent again synchronously from their completion (`sync_in_done`), and how many
+    /// of those got the flash's id.
+    resent: Atomic<i32>,
+    resent_ok: Atomic<i32>,
 }
 
 impl Stats {
@@ -66,6 +73,8 @@ impl Stats {
                 done: Atomic::new(0),
                 errors: Atomic::new(0),
                 bad_ids: Atomic::new(0),
+                resent: Atomic::new(0),
+                resent_ok: Atomic::new(0),
             },
             GFP_KERNEL,
         )
@@ -79,8 +88,9 @@ struct Sent {
     read_id: bool,
 }
 
-/// Completion of an asynchronous message: count it, check a READ ID answer, free it.
-fn completed(msg: Pin<KBox<OwnedMessage<Sent>>>) {
+/// Completion of an asynchronous message: count it, check a READ ID answer, free it. With
+/// `sync_in_done`, a READ ID is first sent again synchronously from here, which sleeps.
+fn completed(mut msg: Pin<KBox<OwnedMessage<Sent>>>) {
     let stats = msg.data.stats.clone();
     match msg.status() {
         Err(_) => {
@@ -90,6 +100,12 @@ fn completed(msg: Pin<KBox<OwnedMessage<Sent>>>) {
             stats.bad_ids.fetch_add(1, Relaxed);
         }
         Ok(()) => {}
+    }
+    if msg.data.read_id && module_parameters::sync_in_done.value() {
+        stats.resent.fetch_add(1, Relaxed);
+        if msg.as_mut().sync().is_ok() && msg.rx(1) == Some(&FLASH_ID[..]) {
+            stats.resent_ok.fetch_add(1, Relaxed);
+        }
     }
     stats.done.fetch_add(1, Relaxed);
     // Last: once the count drops, probe may return.
@@ -143,6 +159,14 @@ fn traffic(dev: &spi::Device<Core<'_>>, target: &ARef<spi::Device>) -> Result {
         stats.done.load(Relaxed) - stats.errors.load(Relaxed),
         stats.bad_ids.load(Relaxed)
     );
+    if module_parameters::sync_in_done.value() {
+        dev_info!(
+            dev.as_ref(),
+            "spi_rs_client: sync in done: resent {} ok {}\n",
+            stats.resent.load(Relaxed),
+            stats.resent_ok.load(Relaxed)
+        );
+    }
     Ok(())
 }
 
@@ -304,6 +328,10 @@ kernel::module_spi_driver! {
         pace_us: u32 {
             default: 100,
             description: "Pause between bursts, in microseconds",
+        },
+        sync_in_done: bool {
+            default: false,
+            description: "Send each READ ID again, synchronously, from its completion",
         },
         late_send: bool {
             default: false,

@@ -49,8 +49,8 @@ pub trait ControllerOps: 'static {
 
     /// Releases what [`ControllerOps::setup`] set up for a device that goes away.
     ///
-    /// The core calls it when the device is released, which may be long after the controller
-    /// is gone and without any lock, so it gets no controller data.
+    /// The core calls it without any lock (when a device is unregistered, or fails to be
+    /// added or set up), so it gets no controller data.
     fn cleanup(_spi: &Device) {
         build_error!(VTABLE_DEFAULT_ERROR)
     }
@@ -108,14 +108,15 @@ impl RawController {
         unsafe { bindings::spi_controller_get_devdata(c) }.cast()
     }
 
-    /// Runs `f` with the controller's `io_mutex` held: no callback runs meanwhile.
-    fn with_io_locked(&self, f: impl FnOnce(&mut bindings::spi_controller)) {
+    /// Runs `f` with the controller's `io_mutex` held: no callback runs meanwhile. `f` gets
+    /// the controller as a raw pointer: the core goes on using the fields it protects with
+    /// other locks, so no reference to the whole controller may exist.
+    fn with_io_locked(&self, f: impl FnOnce(*mut bindings::spi_controller)) {
         let c = self.as_raw();
         // SAFETY: The controller is valid (type invariant); its `io_mutex` is initialized by
         // `spi_alloc_host()`.
         unsafe { bindings::mutex_lock(&raw mut (*c).io_mutex) };
-        // SAFETY: The fields `f` changes are read by the core under `io_mutex`, held now.
-        f(unsafe { &mut *c });
+        f(c);
         // SAFETY: Locked just above.
         unsafe { bindings::mutex_unlock(&raw mut (*c).io_mutex) };
     }
@@ -310,9 +311,13 @@ unsafe impl<T: ControllerOps> Sync for Registration<'_, T> {}
 /// `io_mutex`: once this returns no callback runs, or will run, the driver's code.
 fn fence(ctlr: &RawController) {
     ctlr.with_io_locked(|c| {
-        shut_down_callbacks(c);
+        // SAFETY: `c` is our valid controller, and `io_mutex` is held.
+        unsafe { shut_down_callbacks(c) };
+        // SAFETY: As above.
         #[cfg(CONFIG_SPI_MEM)]
-        super::mem::remove_mem_ops(c);
+        unsafe {
+            super::mem::remove_mem_ops(c)
+        };
         // SAFETY: The controller is one of ours.
         let slot = unsafe { RawController::data(c) };
         // SAFETY: `io_mutex` is held: no callback reads the pointer now.
@@ -330,17 +335,27 @@ fn fence(ctlr: &RawController) {
 /// Not generic and never inlined, as are the stubs: the pointers stored are taken here, in the
 /// kernel crate. A function the compiler may inline across crates gets a copy in each module
 /// that takes its address, and that copy goes with the module.
+///
+/// # Safety
+///
+/// `c` must be a valid controller whose `io_mutex` the caller holds.
 #[inline(never)]
-fn shut_down_callbacks(c: &mut bindings::spi_controller) {
-    c.transfer_one = Some(transfer_one_shut_down);
-    c.set_cs = None;
-    c.setup = None;
-    c.cleanup = None;
-    c.prepare_message = None;
-    c.unprepare_message = None;
-    c.prepare_transfer_hardware = None;
-    c.unprepare_transfer_hardware = None;
-    c.handle_err = None;
+unsafe fn shut_down_callbacks(c: *mut bindings::spi_controller) {
+    // SAFETY: `c` is valid and the caller holds `io_mutex`, under which the core reads these
+    // fields; they are written through the raw pointer, field by field.
+    unsafe {
+        (*c).transfer_one = Some(transfer_one_shut_down);
+        (*c).set_cs = None;
+        (*c).setup = None;
+        (*c).cleanup = None;
+        (*c).prepare_message = None;
+        (*c).unprepare_message = None;
+        (*c).prepare_transfer_hardware = None;
+        (*c).unprepare_transfer_hardware = None;
+        (*c).handle_err = None;
+        // A late send would power up the parent, which may be gone with its binding.
+        (*c).auto_runtime_pm = false;
+    }
 }
 
 /// Stands in for a driver's `transfer_one` after its controller is unregistered. Part of the

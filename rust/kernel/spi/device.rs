@@ -16,9 +16,11 @@ use core::{marker::PhantomData, mem::offset_of, ptr::NonNull};
 ///
 /// Controller callbacks see it as `&Device`; a target driver gets `&Device<Core>` in probe, and
 /// may keep an [`ARef<Device>`], which keeps the structure (and its controller's) alive but not
-/// the controller's binding. A send after the controller is unregistered is safe: it fails with
-/// `ESHUTDOWN` (the registration swaps the controller driver's callbacks for stubs of the
-/// kernel crate), or earlier, in the core.
+/// the controller's binding. A send after the controller is unregistered fails with
+/// `ESHUTDOWN`: the core refuses it once the controller's queue is stopped, and a controller
+/// registered through this crate also swaps its driver's callbacks for stubs of the kernel crate
+/// that fail. The core still calls a C driver's `optimize_message`/`unoptimize_message` for
+/// such a message (three drivers have them; `spi-mux`, `spi-stm32`, `spi-axi-spi-engine`).
 ///
 /// # Invariants
 ///

@@ -323,11 +323,18 @@ static NO_CAPS: bindings::spi_controller_mem_caps = bindings::spi_controller_mem
 /// `exec_op`'s callers hold. The callers of the other operations hold no lock, but they are
 /// memory drivers, unbound (with the devices) before this runs; a late one finds the core's
 /// generic behaviour. Never inlined, so that the stub's address is taken in the kernel crate.
+///
+/// # Safety
+///
+/// `c` must be a valid controller whose `io_mutex` the caller holds.
 #[inline(never)]
-pub(super) fn remove_mem_ops(c: &mut bindings::spi_controller) {
-    if !c.mem_ops.is_null() {
-        c.mem_ops = &SHUT_DOWN_OPS;
-        c.mem_caps = &NO_CAPS;
+pub(super) unsafe fn remove_mem_ops(c: *mut bindings::spi_controller) {
+    // SAFETY: `c` is valid and the caller holds `io_mutex`; raw field accesses.
+    unsafe {
+        if !(*c).mem_ops.is_null() {
+            (*c).mem_ops = &SHUT_DOWN_OPS;
+            (*c).mem_caps = &NO_CAPS;
+        }
     }
 }
 

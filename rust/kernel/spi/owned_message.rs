@@ -290,7 +290,15 @@ impl<T: Send + 'static> OwnedMessage<T> {
         // SAFETY: The device and the message are valid and the message is ours for the call;
         // the core writes the receive buffers through the pointers set by `link`, and nothing
         // reads them during the call.
-        to_result(unsafe { bindings::spi_sync(self.spi.as_raw(), self.msg.get()) })?;
+        let sent = to_result(unsafe { bindings::spi_sync(self.spi.as_raw(), msg) });
+        // SAFETY: The message is ours again. One the core refused after optimizing it for this
+        // send (as for `submit`) must be unoptimized by the sender.
+        unsafe {
+            if sent.is_err() && !self.optimized && (*msg).optimized {
+                bindings::spi_unoptimize_message(msg);
+            }
+        }
+        sent?;
         self.status()
     }
 

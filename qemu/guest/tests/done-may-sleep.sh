@@ -1,0 +1,21 @@
+# SPDX-License-Identifier: GPL-2.0
+# The completion function of an asynchronous message may sleep: the Rust
+# client sends each READ ID again, synchronously, from its completion, which
+# takes the controller's io_mutex and waits. kernel::spi runs completions on
+# the system workqueue, so every resend completes with the flash's id, with
+# lockdep and the hung-task detector watching.
+#
+# Before, the completion ran where the core finished the message, in the
+# message pump holding io_mutex: the resend waited for itself, and the
+# client's probe never returned.
+# timeout: 180
+load_spi_driver
+client_start count=64 burst=8 pace_us=100 sync_in_done=1
+client_wait
+client_check 64
+line=$(client_line "sync in done")
+[ -n "$line" ] || fail "the client printed no resend result"
+echo "client: ${line#*spi_rs_client: }"
+echo "$line" | grep -q "sync in done: resent 32 ok 32\$" ||
+	fail "want 32 READ IDs sent again from their completion, all answered: ${line#*spi_rs_client: }"
+client_stop
