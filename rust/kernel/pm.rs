@@ -66,34 +66,55 @@ pub mod runtime {
         // SAFETY: `dev` is a valid device.
         unsafe { bindings::pm_runtime_mark_last_busy(dev.as_raw()) };
     }
+}
 
-    /// Suspends the device for system sleep through its runtime suspend callback, unless it is
+/// A system sleep transition of a device under way: what the driver's
+/// [`PlatformPmOps::suspend`] and [`PlatformPmOps::resume`] get, and only they.
+///
+/// Forcing a runtime suspend or resume calls the driver's runtime callback directly, past the
+/// runtime PM usage count that otherwise keeps those callbacks away while the driver's data is
+/// dropped at unbind. The PM core calls the system sleep callbacks under the device lock,
+/// which unbind holds too, so the data stays in place for as long as this exists.
+///
+/// # Invariants
+///
+/// `dev` is a device whose driver's system sleep callback is running, under the device lock,
+/// for as long as this exists; only the adapter's callbacks make one.
+pub struct SystemSleep<'a> {
+    dev: &'a device::Device<Bound>,
+}
+
+impl SystemSleep<'_> {
+    /// Suspends the device through its runtime suspend callback, unless it is
     /// runtime-suspended already (`pm_runtime_force_suspend`). Does nothing without
     /// `CONFIG_PM`.
-    pub fn force_suspend(dev: &Device<Bound>) -> Result {
+    pub fn force_suspend(&self) -> Result {
         #[cfg(CONFIG_PM)]
         {
-            // SAFETY: `dev` is a valid, bound device.
-            crate::error::to_result(unsafe { bindings::pm_runtime_force_suspend(dev.as_raw()) })
+            // SAFETY: The device is valid, and its driver's data stays in place for the call
+            // (type invariant): the runtime callback this calls can reach it.
+            crate::error::to_result(unsafe {
+                bindings::pm_runtime_force_suspend(self.dev.as_raw())
+            })
         }
         #[cfg(not(CONFIG_PM))]
         {
-            let _ = dev;
+            let _ = self.dev;
             Ok(())
         }
     }
 
-    /// Undoes [`force_suspend`] on system resume (`pm_runtime_force_resume`). Fails with
+    /// Undoes [`Self::force_suspend`] on system resume (`pm_runtime_force_resume`). Fails with
     /// `ENXIO` without `CONFIG_PM_SLEEP`, as the C function does (nothing calls it then).
-    pub fn force_resume(dev: &Device<Bound>) -> Result {
+    pub fn force_resume(&self) -> Result {
         #[cfg(CONFIG_PM_SLEEP)]
         {
-            // SAFETY: `dev` is a valid, bound device.
-            crate::error::to_result(unsafe { bindings::pm_runtime_force_resume(dev.as_raw()) })
+            // SAFETY: As in `force_suspend`.
+            crate::error::to_result(unsafe { bindings::pm_runtime_force_resume(self.dev.as_raw()) })
         }
         #[cfg(not(CONFIG_PM_SLEEP))]
         {
-            let _ = dev;
+            let _ = self.dev;
             Err(ENXIO)
         }
     }
@@ -123,12 +144,20 @@ pub trait PlatformPmOps: platform::Driver + 'static {
     }
 
     /// System sleep: suspend (also used for freeze and poweroff).
-    fn suspend<'a>(_pdev: &'a platform::Device<Bound>, _data: Pin<&'a Self::Data<'a>>) -> Result {
+    fn suspend<'a>(
+        _pdev: &'a platform::Device<Bound>,
+        _data: Pin<&'a Self::Data<'a>>,
+        _sleep: &SystemSleep<'a>,
+    ) -> Result {
         build_error!(VTABLE_DEFAULT_ERROR)
     }
 
     /// System sleep: resume (also used for thaw and restore).
-    fn resume<'a>(_pdev: &'a platform::Device<Bound>, _data: Pin<&'a Self::Data<'a>>) -> Result {
+    fn resume<'a>(
+        _pdev: &'a platform::Device<Bound>,
+        _data: Pin<&'a Self::Data<'a>>,
+        _sleep: &SystemSleep<'a>,
+    ) -> Result {
         build_error!(VTABLE_DEFAULT_ERROR)
     }
 }
@@ -267,16 +296,24 @@ impl<T: PlatformPmOps> PlatformAdapter<T> {
     ///
     /// Only called by the PM core, as a callback of this driver, with a valid device.
     unsafe extern "C" fn suspend(dev: *mut bindings::device) -> c_int {
-        // SAFETY: The PM core calls this for a device of this driver.
-        unsafe { Self::with_data(dev, |pdev, data| T::suspend(pdev, data)) }
+        // SAFETY: The PM core calls this for a device of this driver, under its device lock.
+        unsafe {
+            Self::with_data(dev, |pdev, data| {
+                T::suspend(pdev, data, &SystemSleep { dev: pdev.as_ref() })
+            })
+        }
     }
 
     /// # Safety
     ///
     /// Only called by the PM core, as a callback of this driver, with a valid device.
     unsafe extern "C" fn resume(dev: *mut bindings::device) -> c_int {
-        // SAFETY: The PM core calls this for a device of this driver.
-        unsafe { Self::with_data(dev, |pdev, data| T::resume(pdev, data)) }
+        // SAFETY: The PM core calls this for a device of this driver, under its device lock.
+        unsafe {
+            Self::with_data(dev, |pdev, data| {
+                T::resume(pdev, data, &SystemSleep { dev: pdev.as_ref() })
+            })
+        }
     }
 }
 

@@ -198,18 +198,22 @@ impl pm::PlatformPmOps for SifiveSpiDriver {
     }
 
     fn suspend<'a>(
-        pdev: &'a platform::Device<Bound>,
+        _pdev: &'a platform::Device<Bound>,
         data: Pin<&'a SifiveSpiDevice<'a>>,
+        sleep: &pm::SystemSleep<'a>,
     ) -> Result {
         // Powered down with no spi-mem operation in flight (they bypass the stopped queue).
-        data.spi
-            .suspend(|| pm::runtime::force_suspend(pdev.as_ref()))
+        data.spi.suspend(|| sleep.force_suspend())
     }
 
-    fn resume<'a>(pdev: &'a platform::Device<Bound>, data: Pin<&'a SifiveSpiDevice<'a>>) -> Result {
+    fn resume<'a>(
+        _pdev: &'a platform::Device<Bound>,
+        data: Pin<&'a SifiveSpiDevice<'a>>,
+        sleep: &pm::SystemSleep<'a>,
+    ) -> Result {
         // Restart the queue even if the hardware did not come back, so clients see the errors
         // of their transfers instead of a queue stopped forever.
-        let powered = pm::runtime::force_resume(pdev.as_ref());
+        let powered = sleep.force_resume();
         data.spi.resume()?;
         powered
     }
