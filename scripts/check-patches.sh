@@ -208,6 +208,19 @@ if [ "$built" = "${#commits[@]}" ]; then
 		fi
 	done
 
+	# --- A bootable kernel with the in-tree driver -----------------------
+	# The last commit's Image and in-tree driver, kept for the rs-intree
+	# boot of make test (the fixes series below rebuilds $out): laid out as
+	# run-cases.sh wants a kernel build (Image, gen_init_cpio) plus the
+	# artefacts' modules/.
+	boot=$out/intree-boot
+	rm -rf "$boot"
+	mkdir -p "$boot/arch/riscv/boot" "$boot/usr" "$boot/modules"
+	cp "$out/arch/riscv/boot/Image" "$boot/arch/riscv/boot/Image"
+	cp "$out/usr/gen_init_cpio" "$boot/usr/gen_init_cpio"
+	cp "$out/drivers/spi/spi_sifive_rs/spi_sifive_rs.ko" "$boot/modules/spi_sifive_rs.ko"
+	report "rust: in-tree boot artefacts: $boot"
+
 	# --- rustdoc ---------------------------------------------------------
 	log=$out/rustdoc.log
 	start=$(date +%s)
