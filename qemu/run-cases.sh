@@ -29,13 +29,26 @@ if [ -z "${FLASH:-}" ]; then
 	head -c $((32 << 20)) /dev/zero | tr '\0' '\377' >"$flash"
 fi
 
-"$TOP/qemu/mkinitramfs.sh" "$initrd" "$KBUILD" "$driver" "$@"
-"$TOP/scripts/build-dtb.sh" "${DTS:-sifive-u}" "$dtb"
-
 report() { # STATUS CASE [DETAIL]
 	printf '%-4s %s%s\n' "$1" "$name/$2" "${3:+  ($3)}"
 	echo "$1 $name/$2" >>"$results"
 }
+# The plan is known before the boot: if this script stops early (a failed
+# initramfs, device tree or log check), its cases still count, as failures.
+planned=("$@")
+reported=0
+stopped_early() {
+	local rc=$? c
+	[ "$reported" = all ] && return
+	report FAIL harness "run-cases.sh stopped (exit $rc) before it reported every case"
+	for c in "${planned[@]:$reported}"; do
+		report FAIL "$c" "no result: the harness stopped"
+	done
+}
+trap stopped_early EXIT
+
+"$TOP/qemu/mkinitramfs.sh" "$initrd" "$KBUILD" "$driver" "$@"
+"$TOP/scripts/build-dtb.sh" "${DTS:-sifive-u}" "$dtb"
 
 start=$(date +%s)
 rc=0
@@ -72,6 +85,7 @@ for c in "$@"; do
 			/^# / && cur == n - 1 { print "      " $0 }' "$ktap" | tail -40
 		;;
 	esac
+	reported=$n
 done
 
 # KUnit suites built into the kernel (our kernel-crate tests, doctests) ran
@@ -110,3 +124,4 @@ elif grep -q '^0	' "$errlines"; then
 else
 	report PASS boot "${secs}s"
 fi
+reported=all
