@@ -217,15 +217,30 @@ client_line() {
 	dmesg | tail -n +$((CLIENT_LOG_FROM + 1)) | grep -E "spi_rs_client spi[0-9.]+: spi_rs_client: $1" | tail -1
 }
 
+# The client's last line about WHAT must end with WANT (a basic regular
+# expression); fails with WHY otherwise. Shows the line.
+client_expect() { # WHAT WANT WHY
+	local line
+	line=$(client_line "$1")
+	[ -n "$line" ] || fail "the client printed no $1 result"
+	echo "client: ${line#*spi_rs_client: }"
+	echo "$line" | grep -q "$2\$" || fail "$3: ${line#*spi_rs_client: }"
+}
+
 # Every one of COUNT asynchronous messages completed, none was refused or
 # failed, every READ ID answer was the flash's id.
 client_check() { # COUNT
-	local line
-	line=$(client_line async)
-	[ -n "$line" ] || fail "the client printed no result"
-	echo "client: ${line#*spi_rs_client: }"
-	echo "$line" | grep -q "async sent $1 completed $1 refused 0 ok $1 id_mismatch 0\$" ||
-		fail "the client's traffic was not clean: ${line#*spi_rs_client: }"
+	client_expect async "async sent $1 completed $1 refused 0 ok $1 id_mismatch 0" \
+		"the client's traffic was not clean"
+}
+
+# Unbinds the client (client_stop) started with late_send=1, whose send on
+# unbind, after its target's controller is gone, must fail with ESHUTDOWN.
+client_stop_late_send_refused() {
+	expect_log 'spi_rs_client spi[0-9.]+: spi_rs_client: late send: error -108$'
+	client_stop
+	client_expect "late send" "late send: error -108" \
+		"want the late send refused with ESHUTDOWN (-108)"
 }
 
 # Unbinds and unloads the client.

@@ -14,11 +14,5 @@ client_start late_send=1
 client_wait
 echo 10040000.spi >"/sys/bus/platform/drivers/$(spi_driver_name)/unbind" ||
 	fail "unbind of the flash's controller failed"
-expect_log 'spi_rs_client spi[0-9.]+: spi_rs_client: late send: error -108$'
-client_stop
-line=$(client_line "late send")
-[ -n "$line" ] || fail "the client did not report its late send"
-echo "client: ${line#*spi_rs_client: }"
-echo "$line" | grep -q "late send: error -108\$" ||
-	fail "want the late send refused with ESHUTDOWN (-108): ${line#*spi_rs_client: }"
+client_stop_late_send_refused
 load_spi_driver

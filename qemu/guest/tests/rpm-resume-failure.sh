@@ -72,10 +72,8 @@ fail_next_resume
 # spi-nor keeps the flash: the client reaches it from the other controller's bus.
 client_start count=8 burst=8
 client_wait
-line=$(client_line async)
-echo "client: ${line#*spi_rs_client: }"
-echo "$line" | grep -q 'async sent 8 completed 8 refused 0 ok 7 id_mismatch 0$' ||
-	fail "want the first of 8 queued messages failed and 7 done: ${line#*spi_rs_client: }"
+client_expect async 'async sent 8 completed 8 refused 0 ok 7 id_mismatch 0' \
+	"want the first of 8 queued messages failed and 7 done"
 client_stop
 usage_is "$before" "the queued burst"
 [ "$(cat "$fault/times")" = 0 ] || fail "the fault point was not reached ($(cat "$fault/times") faults left)"
