@@ -9,6 +9,7 @@
 # directory (default build/) whose modules and guest tools go in.
 set -euo pipefail
 . "$(dirname "$0")/../scripts/env.sh"
+. "$TOP/qemu/plan.sh"
 
 [ $# -ge 3 ] || die "usage: mkinitramfs.sh OUT KBUILD_DIR DRIVER CASE..."
 out=$1 kbuild=$2 driver=$3
@@ -51,7 +52,10 @@ list=$work/list
 		[ -f "$guest/tests/$c.sh" ] || die "no test case '$c' in qemu/guest/tests"
 		echo "file /tests/$c.sh $guest/tests/$c.sh 0644 0 0"
 	done
-	printf '%s\n' "$@" >"$work/plan"
+	# The plan: one "CASE BUDGET" line per case, in order.
+	for c in "$@"; do
+		echo "$c $(case_budget "$c")"
+	done >"$work/plan"
 	echo "file /etc/plan $work/plan 0644 0 0"
 	echo "$driver" >"$work/driver"
 	echo "file /etc/driver $work/driver 0644 0 0"

@@ -53,6 +53,7 @@ TOOLS=(
 	"/usr/bin/flex flex"
 	"/usr/bin/bison bison"
 	"/usr/bin/cpio cpio"
+	"/usr/bin/pkill procps"
 	"/usr/bin/make make"
 	"/usr/bin/perl perl"
 	"/usr/include/libelf.h libelf-dev"

@@ -13,7 +13,7 @@ PACKAGES=(
 	opensbi device-tree-compiler
 	gcc-riscv64-linux-gnu libc6-dev-riscv64-cross
 	bc flex bison libelf-dev libssl-dev cpio make python3 rsync
-	kmod xz-utils zstd shellcheck
+	kmod procps xz-utils zstd shellcheck
 	python3-ply python3-git
 )
 BACKPORTS_LIST=/etc/apt/sources.list.d/bookworm-backports.list

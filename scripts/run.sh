@@ -12,7 +12,7 @@ mkdir -p "$logs"
 kbuild=$(readlink -f "$TOP/build/kernel")
 flash=$TOP/build/flash.img
 if [ ! -f "$flash" ]; then
-	head -c $((32 << 20)) /dev/zero | tr '\0' '\377' >"$flash"
+	"$TOP/qemu/erased-flash.sh" "$flash"
 fi
 # The guest has no clock: tell it the host's date for the demo's message.
 export INITRAMFS_EXTRA=$logs/run-extra

@@ -64,6 +64,8 @@ echo "== lint"
 host_case rustfmt "$TOP/scripts/lint.sh" rustfmt || true
 host_case shellcheck "$TOP/scripts/lint.sh" shellcheck || true
 host_case dts-matches-qemu "$TOP/scripts/check-dts.sh" || true
+# The kernel-log check every boot relies on, on a made-up log.
+host_case log-check "$TOP/scripts/check-log-errors.sh" || true
 if [ "$tier" = full ]; then
 	host_case spitrace-unit-tests "$TOP/scripts/build-spitrace.sh" test || true
 	host_case spitrace-lint "$TOP/scripts/lint.sh" spitrace || true
@@ -106,7 +108,7 @@ fi
 
 echo "== boot: kernel's C spi-sifive driver"
 FLASH=$logs/c-driver.flash
-head -c $((32 << 20)) /dev/zero | tr '\0' '\377' >"$FLASH"
+"$TOP/qemu/erased-flash.sh" "$FLASH"
 date +%s >"$logs/persist-seed"
 export INITRAMFS_EXTRA=$logs/extra
 mkdir -p "$INITRAMFS_EXTRA"
@@ -118,10 +120,10 @@ FLASH=$FLASH "$TOP/qemu/run-cases.sh" c-driver-reboot spi-sifive flash-persist-r
 
 echo "== boot: our Rust driver spi_sifive_rs"
 FLASH=$logs/rs-driver.flash
-head -c $((32 << 20)) /dev/zero | tr '\0' '\377' >"$FLASH"
+"$TOP/qemu/erased-flash.sh" "$FLASH"
 # About 25 minutes on the debug kernel (1482 s on an idle 2-core machine,
 # 2026-12-02), a third of it the 240 unbinds of unbind-pm-race.
-FLASH=$FLASH BOOT_TIMEOUT=2400 "$TOP/qemu/run-cases.sh" rs-driver spi_sifive_rs \
+FLASH=$FLASH "$TOP/qemu/run-cases.sh" rs-driver spi_sifive_rs \
 	flash-probe flash-rw-1mib flash-erase flash-exec-op spidev-jedec spidev-rx-tx-only spidev-modes \
 	spidev-irq-path spidev-idle-kthread runtime-pm rpm-resume-failure lost-irq-timeout poll-budget-fallback \
 	reload-cycles unbind-pm-race spidev-bad-input mtd-bad-input failslab-probe suspend-resume \
@@ -155,6 +157,6 @@ if host_case build-kobjrel-kernel env VARIANT=kobjrel ART="$TOP/build/kobjrel" "
 fi
 
 echo "== boot: stress (64 MiB verified, 200 unbind/bind, 50 rmmod/insmod; several minutes)"
-BOOT_TIMEOUT=2700 "$TOP/qemu/run-cases.sh" rs-stress spi_sifive_rs stress || true
+"$TOP/qemu/run-cases.sh" rs-stress spi_sifive_rs stress || true
 
 summary

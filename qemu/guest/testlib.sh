@@ -14,16 +14,25 @@ diag_lines() {
 	done
 }
 
-# Runs /tests/$2.sh with a time limit, reports "ok N name" or "not ok N name".
+# Lockdep's debug_locks: 1 while it checks, 0 once it has switched itself off,
+# empty on a kernel without lockdep.
+debug_locks() {
+	sed -n 's/^ *debug_locks: *//p' /proc/lockdep_stats 2>/dev/null
+}
+
+# Runs /tests/$2.sh, killed after its budget of $3 seconds (the plan's, from
+# the case's "# timeout: S" line); reports "ok N name" or "not ok N name".
 # Exit code 0 passes, 4 skips (KTAP's SKIP), anything else fails.
-run_case() {
-	n=$1 name=$2 limit=${CASE_TIMEOUT:-300}
+run_case() { # N NAME BUDGET
+	n=$1 name=$2 limit=$3
 	rc_file=/tmp/rc.$n
-	# A case may set its own limit in a "# timeout: S" line.
-	lim=$(sed -n 's/^# timeout: *\([0-9]*\)$/\1/p' "/tests/$name.sh")
-	[ -n "$lim" ] && limit=$lim
+	locks_before=$(debug_locks)
 	{ timeout -s KILL "$limit" sh -c ". /lib/testlib.sh; . /tests/$name.sh" 2>&1; echo $? >"$rc_file"; } | diag_lines
 	rc=$(cat "$rc_file")
+	if [ "$locks_before" = 1 ] && [ "$(debug_locks)" = 0 ]; then
+		ktap "# $name: lockdep switched itself off during this case"
+		case $rc in 0 | 4) rc=1 ;; esac
+	fi
 	case $rc in
 	0) ktap "ok $n $name" ;;
 	4) ktap "ok $n $name # SKIP" ;;
@@ -32,10 +41,35 @@ run_case() {
 	esac
 }
 
-# Declares kernel log lines (an ERE) this case provokes on purpose, such as a
-# driver's timeout message; the host fails a case on any other error line.
-expect_log() {
-	echo "expected-log: $*"
+# Declares kernel log lines (an ERE) this case provokes from here on, on
+# purpose, such as a driver's timeout message; the host fails a case on any
+# other error line, and on a matching line printed before the declaration.
+# "-n COUNT" wants exactly COUNT matching lines until the case's end;
+# "-n @TAG" as many as every other pattern of the case with that tag.
+# Written straight to the kernel log, so that it comes before the lines the
+# case goes on to provoke.
+expect_log() { # [-n COUNT|@TAG] ERE
+	if [ "$1" = -n ]; then
+		ktap "# expected-log n=$2: $3"
+	else
+		ktap "# expected-log: $1"
+	fi
+}
+
+# The preamble of a case that injects faults at one of our driver's fault
+# points (debugfs <device>-fail_NAME): skips the case (exit 4) for the C
+# driver, which has none, and on a kernel without fault injection in debugfs;
+# otherwise loads the driver, which must have made the fault point, and sets
+# FAULT to its directory.
+use_fault_point() { # NAME
+	local mod
+	mod=$(echo "$SPI_DRIVER_MODULE" | tr - _)
+	[ "$mod" = spi_sifive_rs ] || { echo "no fault points in $mod"; exit 4; }
+	zcat /proc/config.gz | grep -qx 'CONFIG_FAULT_INJECTION_DEBUG_FS=y' ||
+		{ echo "no fault injection in debugfs in this kernel"; exit 4; }
+	load_spi_driver
+	FAULT=/sys/kernel/debug/10040000.spi-fail_$1
+	[ -d "$FAULT" ] || fail "$FAULT missing: the driver did not create its fault point"
 }
 
 # Fails the case with a message.
@@ -170,10 +204,29 @@ spidev_off() {
 	wait_for /dev/mtd0 5 || fail "/dev/mtd0 did not come back after spidev"
 }
 
-# Loads the selected SPI controller driver and waits for the flash.
+# Whether the spi_sifive_rs loaded is the driver proper: the last probe line
+# of ours is "registered:", not a variant build's "benchmark variant:".
+rs_driver_is_proper() {
+	dmesg | grep -E 'spi_sifive_rs [0-9a-f]+\.spi: (registered|benchmark variant):' | tail -1 |
+		grep -q 'registered:'
+}
+
+# Loads the selected SPI controller driver and waits for the flash. A case
+# that failed half-way may have left the other controller driver, or a
+# variant build of ours, loaded: those go first.
 load_spi_driver() {
-	grep -q "^$(echo "$SPI_DRIVER_MODULE" | tr - _) " /proc/modules ||
-		run insmod "/modules/$SPI_DRIVER_MODULE.ko"
+	local mod other
+	mod=$(echo "$SPI_DRIVER_MODULE" | tr - _)
+	for other in spi_sifive spi_sifive_rs; do
+		[ "$other" != "$mod" ] && grep -q "^$other " /proc/modules && run rmmod "$other"
+	done
+	if [ "$mod" = spi_sifive_rs ] && grep -q "^$mod " /proc/modules && ! rs_driver_is_proper; then
+		echo "a variant build of $mod is loaded, not the driver proper: reloading"
+		run rmmod "$mod"
+	fi
+	grep -q "^$mod " /proc/modules || run insmod "/modules/$SPI_DRIVER_MODULE.ko"
+	[ "$mod" != spi_sifive_rs ] || rs_driver_is_proper ||
+		fail "the loaded $mod did not probe as the driver proper: $(dmesg | grep -E 'spi_sifive_rs [0-9a-f]+\.spi: ' | tail -1)"
 	# A previous case may have failed with the controller unbound, or with
 	# spidev (or nothing) on the flash.
 	if [ ! -e "$SPI_CTRL_DEV/driver" ]; then
@@ -237,7 +290,7 @@ client_check() { # COUNT
 # Unbinds the client (client_stop) started with late_send=1, whose send on
 # unbind, after its target's controller is gone, must fail with ESHUTDOWN.
 client_stop_late_send_refused() {
-	expect_log 'spi_rs_client spi[0-9.]+: spi_rs_client: late send: error -108$'
+	expect_log -n 1 'spi_rs_client spi[0-9.]+: spi_rs_client: late send: error -108$'
 	client_stop
 	client_expect "late send" "late send: error -108" \
 		"want the late send refused with ESHUTDOWN (-108)"

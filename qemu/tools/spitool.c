@@ -12,9 +12,10 @@
  *   spitool bits    DEV BITS     set bits per word; prints the errno name
  *   spitool speed   DEV HZ       set max speed; prints the errno name
  *   spitool burst   DEV N [LEN]  N READ ID messages of LEN bytes (default 4)
- *   spitool loop    DEV SECONDS  send 64-byte messages for SECONDS; while the
- *                                device is gone (unbound), reopen and go on;
- *                                prints messages sent and device losses
+ *   spitool loop    DEV SECONDS  send 64-byte messages for SECONDS or until
+ *                                SIGTERM; while the device is gone (unbound),
+ *                                reopen and go on; prints messages sent and
+ *                                device losses
  *   spitool badinput DEV         every class of bad input, each followed by a
  *                                READ ID check (prints one line per class)
  *
@@ -25,6 +26,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <linux/spi/spidev.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -419,16 +421,30 @@ static int badinput(int fd)
 	return failed ? 1 : 0;
 }
 
-/* Messages for a while, surviving the device's unbinding (ENODEV/ESHUTDOWN). */
+static volatile sig_atomic_t loop_stop;
+
+static void on_term(int sig)
+{
+	(void)sig;
+	loop_stop = 1;
+}
+
+/*
+ * Messages for a while, surviving the device's unbinding (ENODEV/ESHUTDOWN).
+ * SIGTERM ends the loop as its time would: the counts are printed, exit 0.
+ */
 static int loop(const char *dev, int fd, double seconds)
 {
 	uint8_t tx[64] = { CMD_RDID }, rx[64];
 	struct spi_ioc_transfer x = { .tx_buf = (uintptr_t)tx, .rx_buf = (uintptr_t)rx, .len = 64 };
+	struct sigaction term = { .sa_handler = on_term };
 	struct timespec t0, t;
 	long sent = 0, lost = 0, reopened = 0;
 
+	if (sigaction(SIGTERM, &term, NULL))
+		return fail("sigaction");
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	for (;;) {
+	while (!loop_stop) {
 		clock_gettime(CLOCK_MONOTONIC, &t);
 		if (t.tv_sec - t0.tv_sec + (t.tv_nsec - t0.tv_nsec) / 1e9 > seconds)
 			break;
@@ -436,6 +452,8 @@ static int loop(const char *dev, int fd, double seconds)
 			sent++;
 			continue;
 		}
+		if (loop_stop)
+			break;
 		if (fd >= 0 && errno != ESHUTDOWN && errno != ENODEV && errno != EBADF) {
 			fail("SPI_IOC_MESSAGE (loop)");
 			return 2;

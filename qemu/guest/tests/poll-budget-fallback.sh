@@ -3,14 +3,8 @@
 # poller is preempted for longer than that) must not fail the transfer: the
 # driver goes on waiting for the interrupt. The budget is made to run out with
 # fault injection (debugfs <device>-fail_poll) on every short chunk.
-mod=$(echo "$SPI_DRIVER_MODULE" | tr - _)
-[ "$mod" = spi_sifive_rs ] || exit 4
-fault=/sys/kernel/debug/10040000.spi-fail_poll
-# Skipped only on a kernel without fault injection in debugfs; with it, the
-# driver must have made its fault point.
-zcat /proc/config.gz | grep -qx 'CONFIG_FAULT_INJECTION_DEBUG_FS=y' || exit 4
-load_spi_driver
-[ -d "$fault" ] || fail "$fault missing: the driver did not create its fault point"
+use_fault_point poll
+fault=$FAULT
 echo 0 >"$fault/verbose"
 echo -1 >"$fault/times"
 echo 100 >"$fault/probability"

@@ -80,7 +80,9 @@ while :; do
 		fail "spidev did not bind to $spi1.0 (cycle $cycles)"
 done
 touch /tmp/stress.stop
-kill $loop 2>/dev/null
+# spitool ends its loop on SIGTERM, prints its counts, and exits 0.
+kill -TERM $loop 2>/dev/null
+wait $loop || fail "the spidev loop exited with $?: $(tail -1 /tmp/loop.out)"
 echo "stress ran $(($(cut -d. -f1 /proc/uptime) - start)) s"
 echo "unbind/bind of 10050000.spi: $cycles cycles"
 ok=1 total=0
@@ -93,6 +95,9 @@ while [ $i -le $READERS ]; do
 done
 cat /tmp/loop.out
 [ $ok = 1 ] || fail "a stress process failed"
+set -- $(sed -n 's/^\([0-9]*\) messages, device lost \([0-9]*\) times.*/\1 \2/p' /tmp/loop.out)
+[ "${1:-0}" -gt 0 ] || fail "the spidev loop sent no message"
+[ "${2:-0}" -gt 0 ] || fail "the spidev loop never lost its device: the unbinds did not meet it"
 echo "MTD bytes verified under stress: $total ($((total >> 20)) MiB)"
 
 mtd_back() { wait_for /dev/mtd0 5 || fail "/dev/mtd0 missing $1"; }

@@ -19,8 +19,12 @@ while [ $i -lt 5 ]; do
 	pid=$!
 	sleep 0.2
 	echo 10040000.spi >"$drv/unbind" || fail "unbind during spidev I/O failed (round $i)"
-	wait $pid
-	echo "spidev round $i: loop exit $?: $(tail -1 /tmp/burst.out)"
+	rc=0
+	wait $pid || rc=$?
+	echo "spidev round $i: burst exit $rc: $(tail -1 /tmp/burst.out)"
+	# The user sees the controller go: an error (exit 2) with ESHUTDOWN.
+	[ $rc -eq 2 ] || fail "the burst exited $rc when its controller went away, want 2 (an error)"
+	grep -q '(errno 108)$' /tmp/burst.out || fail "want ESHUTDOWN (108): $(tail -1 /tmp/burst.out)"
 	echo 10040000.spi >"$drv/bind" || fail "bind failed (round $i)"
 	wait_for /dev/mtd0 5 || fail "/dev/mtd0 missing after bind (round $i)"
 	run mtdtool verify /dev/mtd0 7 0x700000 64k
