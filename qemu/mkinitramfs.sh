@@ -19,6 +19,9 @@ art=${ART:-$TOP/build}
 gen=$kbuild/usr/gen_init_cpio
 [ -x "$gen" ] || die "$gen missing: build the kernel first"
 busybox=$("$TOP/scripts/fetch-busybox.sh")
+# kselftest's KTAP helpers, from the kernel source the test kernels come from.
+ktap_helpers=$("$TOP/scripts/fetch-kernel.sh")/tools/testing/selftests/kselftest/ktap_helpers.sh
+[ -f "$ktap_helpers" ] || die "$ktap_helpers missing from the kernel source"
 "$TOP/scripts/build-guest-tools.sh" "$art/guest-tools"
 
 work=$(mktemp -d)
@@ -32,6 +35,7 @@ list=$work/list
 	echo "file /bin/busybox $busybox 0755 0 0"
 	echo "file /init $guest/init 0755 0 0"
 	echo "file /lib/testlib.sh $guest/testlib.sh 0644 0 0"
+	echo "file /lib/ktap_helpers.sh $ktap_helpers 0644 0 0"
 	for t in "$art"/guest-tools/*; do
 		echo "file /bin/$(basename "$t") $t 0755 0 0"
 	done

@@ -18,7 +18,7 @@ log_of >"$tmp/boot.log" <<'EOF'
 Booting Linux on hartid 1
 spi_sifive_rs 10040000.spi: registered: irq 5, 1 chip select(s), fifo depth 8, clock 1000000 Hz
 spi_sifive_rs 10040000.spi: could not detect any chip select line
-spi-rs: KTAP version 1
+spi-rs: TAP version 13
 spi-rs: 1..5
 spi-rs: # a case that provokes nothing
 irq 5: nobody cared (try booting with the "irqpoll" option)

@@ -2,12 +2,29 @@
 # Helpers for the guest's test cases (sourced; busybox sh).
 # shellcheck shell=sh
 
-# One KTAP line to the kernel log.
+# kselftest's KTAP helpers (ktap_test_pass/skip/fail, KSFT_SKIP...), from the
+# kernel source; a case skips with "exit $KSFT_SKIP".
+. /lib/ktap_helpers.sh
+
+# One line to the kernel log, tagged for the host. Each line is written on
+# its own to /dev/kmsg: the UART loses characters of fast user-space writes,
+# kernel messages arrive intact; and the line lands between the kernel
+# messages of the case before it and those after it.
 ktap() {
 	echo "spi-rs: $*" >/dev/kmsg
 }
 
-# Forwards stdin line by line as KTAP diagnostics.
+# Runs a ktap_helpers.sh function in this shell (its counters live here) and
+# sends what it printed to the kernel log before returning.
+to_kmsg() { # FUNCTION ARG...
+	"$@" >/tmp/ktap.out
+	while IFS= read -r line; do
+		ktap "$line"
+	done </tmp/ktap.out
+}
+
+# Forwards stdin line by line as KTAP diagnostics (not ktap_print_msg, whose
+# unquoted echo would split and glob the case's output).
 diag_lines() {
 	while IFS= read -r line; do
 		ktap "# $line"
@@ -21,8 +38,9 @@ debug_locks() {
 }
 
 # Runs /tests/$2.sh, killed after its budget of $3 seconds (the plan's, from
-# the case's "# timeout: S" line); reports "ok N name" or "not ok N name".
-# Exit code 0 passes, 4 skips (KTAP's SKIP), anything else fails.
+# the case's "# timeout: S" line); reports "ok N name" or "not ok N name"
+# through ktap_helpers.sh, whose test number must be N. Exit code KSFT_PASS
+# passes, KSFT_SKIP skips, anything else fails.
 run_case() { # N NAME BUDGET
 	n=$1 name=$2 limit=$3
 	rc_file=/tmp/rc.$n
@@ -31,13 +49,14 @@ run_case() { # N NAME BUDGET
 	rc=$(cat "$rc_file")
 	if [ "$locks_before" = 1 ] && [ "$(debug_locks)" = 0 ]; then
 		ktap "# $name: lockdep switched itself off during this case"
-		case $rc in 0 | 4) rc=1 ;; esac
+		case $rc in "$KSFT_PASS" | "$KSFT_SKIP") rc=$KSFT_FAIL ;; esac
 	fi
+	[ "$KTAP_TESTNO" = "$n" ] || ktap "# $name: KTAP test number $KTAP_TESTNO, want $n"
 	case $rc in
-	0) ktap "ok $n $name" ;;
-	4) ktap "ok $n $name # SKIP" ;;
-	137) ktap "# $name: killed after ${limit}s"; ktap "not ok $n $name" ;;
-	*) ktap "# $name: exit code $rc"; ktap "not ok $n $name" ;;
+	"$KSFT_PASS") to_kmsg ktap_test_pass "$name" ;;
+	"$KSFT_SKIP") to_kmsg ktap_test_skip "$name" ;;
+	137) ktap "# $name: killed after ${limit}s"; to_kmsg ktap_test_fail "$name" ;;
+	*) ktap "# $name: exit code $rc"; to_kmsg ktap_test_fail "$name" ;;
 	esac
 }
 
@@ -57,16 +76,16 @@ expect_log() { # [-n COUNT|@TAG] ERE
 }
 
 # The preamble of a case that injects faults at one of our driver's fault
-# points (debugfs <device>-fail_NAME): skips the case (exit 4) for the C
+# points (debugfs <device>-fail_NAME): skips the case (KSFT_SKIP) for the C
 # driver, which has none, and on a kernel without fault injection in debugfs;
 # otherwise loads the driver, which must have made the fault point, and sets
 # FAULT to its directory.
 use_fault_point() { # NAME
 	local mod
 	mod=$(echo "$SPI_DRIVER_MODULE" | tr - _)
-	[ "$mod" = spi_sifive_rs ] || { echo "no fault points in $mod"; exit 4; }
+	[ "$mod" = spi_sifive_rs ] || { echo "no fault points in $mod"; exit "$KSFT_SKIP"; }
 	zcat /proc/config.gz | grep -qx 'CONFIG_FAULT_INJECTION_DEBUG_FS=y' ||
-		{ echo "no fault injection in debugfs in this kernel"; exit 4; }
+		{ echo "no fault injection in debugfs in this kernel"; exit "$KSFT_SKIP"; }
 	load_spi_driver
 	FAULT=/sys/kernel/debug/10040000.spi-fail_$1
 	[ -d "$FAULT" ] || fail "$FAULT missing: the driver did not create its fault point"
