@@ -12,6 +12,8 @@ ROUNDS=${ROUNDS:-5} MSGS=${MSGS:-1000} READS=${READS:-64}
 # overlay each (series/variants/, see build-variants.sh), and the guest checks
 # each one's probe line before measuring it.
 VARIANTS="c:spi-sifive rust:spi_sifive_rs rust-unprepare:unprepare/spi_sifive_rs rust-musttx:musttx/spi_sifive_rs rust-norpm:nopm/spi_sifive_rs"
+# The idle-teardown contrast's variants (bench-contrast.sh), the same form.
+CONTRAST_VARIANTS="rust:spi_sifive_rs rust-unprepare:unprepare/spi_sifive_rs rust-musttx:musttx/spi_sifive_rs"
 out=$TOP/results/bench
 work=$TOP/build/bench
 mkdir -p "$out" "$work"
@@ -30,12 +32,12 @@ export RESULTS=$work/results
 # then the same boot under -icount (1 ns of guest time per instruction).
 export INITRAMFS_EXTRA=$work/latency-etc
 mkdir -p "$INITRAMFS_EXTRA"
-printf 'ROUNDS=%s\nMSGS=%s\nREADS=%s\nVARIANTS="%s"\n' "$ROUNDS" "$MSGS" "$READS" "$VARIANTS" \
-	>"$INITRAMFS_EXTRA/bench.conf"
+printf 'ROUNDS=%s\nMSGS=%s\nREADS=%s\nVARIANTS="%s"\nCONTRAST_VARIANTS="%s"\n' \
+	"$ROUNDS" "$MSGS" "$READS" "$VARIANTS" "$CONTRAST_VARIANTS" >"$INITRAMFS_EXTRA/bench.conf"
 latency_boot() { # NAME TRACE-OUT CASE... (QEMU_EXTRA from the environment)
 	local name=$1 out=$2 ktap lines sum
 	shift 2
-	step "latency boot $name: $ROUNDS rounds x 5 variants x ($MSGS READ ID messages + $READS 4 KiB reads)"
+	step "latency boot $name: $ROUNDS rounds x $(wc -w <<<"$VARIANTS") variants x ($MSGS READ ID messages + $READS 4 KiB reads)"
 	BOOT_TIMEOUT=4000 "$TOP/qemu/run-cases.sh" "$name" spi_sifive_rs "$@" >&2
 	grep -q "^FAIL $name/" "$RESULTS" && die "the latency boot failed (build/logs/$name.log)"
 	ktap=$TOP/build/logs/$name.ktap
@@ -47,11 +49,45 @@ latency_boot() { # NAME TRACE-OUT CASE... (QEMU_EXTRA from the environment)
 	gunzip -c "$out.gz" >"$out"
 	step "$name: $(grep -vc '^#' "$out") events"
 }
+# Every contrast round of every variant and every timing round printed its one
+# line: a round the guest lost (or printed twice) would make a thinner report
+# that looks whole, so a failed round fails make bench.
+check_extra() { # FILE
+	local f=$1 nvar want got r v timing_rounds
+	local where="(build/logs/bench-latency.log); a failed round fails make bench"
+	nvar=$(wc -w <<<"$CONTRAST_VARIANTS")
+	want=$((ROUNDS * nvar))
+	got=$(grep -c '^contrast round ' "$f" || true)
+	[ "$got" -eq "$want" ] ||
+		die "bench-contrast printed $got contrast round lines, want $want ($ROUNDS rounds x $nvar variants) $where"
+	for ((r = 1; r <= ROUNDS; r++)); do
+		for v in $CONTRAST_VARIANTS; do
+			[ "$(grep -c "^contrast round $r ${v%%:*}: " "$f")" -eq 1 ] ||
+				die "bench-contrast: not one contrast line for round $r of ${v%%:*} $where"
+		done
+	done
+	# The client's own rounds (spi_rs_client.rs), numbered from 1.
+	timing_rounds=$(sed -n 's/^const TIMING_ROUNDS: u32 = \([0-9][0-9]*\);$/\1/p' \
+		"$TOP/rust/spi_rs_client/spi_rs_client.rs")
+	[ -n "$timing_rounds" ] || die "no TIMING_ROUNDS in rust/spi_rs_client/spi_rs_client.rs"
+	got=$(grep -c '^timing round ' "$f" || true)
+	[ "$got" -eq "$timing_rounds" ] ||
+		die "bench-contrast printed $got timing round lines, want $timing_rounds $where"
+	for ((r = 1; r <= timing_rounds; r++)); do
+		[ "$(grep -c "^timing round $r messages " "$f")" -eq 1 ] ||
+			die "bench-contrast: not one line for timing round $r $where"
+	done
+}
+
 QEMU_EXTRA="" latency_boot bench-latency "$work/trace.txt" bench bench-contrast
 # The idle-teardown contrast and the optimized-message timing of bench-contrast.
-grep -E '^# (contrast round|timing round) ' "$TOP/build/logs/bench-latency.ktap" | sed 's/^# //' \
-	>"$work/extra.txt"
-[ -s "$work/extra.txt" ] || die "bench-contrast printed no figures (build/logs/bench-latency.log)"
+# (No such line is for check_extra to report, not for pipefail to end us silently.)
+{ grep -E '^# (contrast round|timing round) ' "$TOP/build/logs/bench-latency.ktap" || true; } |
+	sed 's/^# //' >"$work/extra.txt"
+check_extra "$work/extra.txt"
+# The report states the guest's CPU count; the bench case printed its nproc.
+cpus=$(sed -n '/^# cpus: [1-9][0-9]*$/{s/^# cpus: //p;q}' "$TOP/build/logs/bench-latency.ktap")
+[ -n "$cpus" ] || die "the bench case printed no CPU count (build/logs/bench-latency.ktap)"
 QEMU_EXTRA="-icount shift=0,sleep=off" latency_boot bench-latency-icount "$work/trace-icount.txt" bench
 
 # MMIO: per variant three boots (base sizes, twice the messages, twice the
@@ -91,6 +127,7 @@ cat >"$work/meta.json" <<META
 {"date": "$(date -u '+%Y-%m-%d %H:%M UTC')",
  "kernel": "$kernel (Debian linux-source $(cat "$CACHE/src"/*/.unpacked | head -1))",
  "qemu": "$("$QEMU_BIN" --version | head -1)",
+ "cpus": $cpus,
  "rounds": $ROUNDS,
  "rx_bytes": {"jedec4": 4, "mtd4k": 4096},
  "frames": {"jedec4": 4, "mtd4k": 4104},

@@ -202,6 +202,37 @@ load_bench_variant() {
 	return 0
 }
 
+# The words from the (N mod count)-th on (0 is the first), then those before
+# it: the same cyclic order, started elsewhere.
+rotated() { # N WORD...
+	local n=$1 i=0 head="" tail="" w
+	shift
+	[ $# -gt 0 ] || return 0
+	n=$((n % $#))
+	for w in "$@"; do
+		if [ $i -lt $n ]; then
+			head="$head $w"
+		else
+			tail="$tail $w"
+		fi
+		i=$((i + 1))
+	done
+	echo "${tail# }$head"
+}
+
+# Round R's order of benchmark variants (name:module words): rotated by R-1,
+# so that no variant always runs first or last in a round; printed as
+# "round R order: NAME..." for the log. Sets ORDER.
+round_order() { # ROUND VARIANT...
+	local r=$1 v names=""
+	shift
+	ORDER=$(rotated $((r - 1)) "$@")
+	for v in $ORDER; do
+		names="$names ${v%%:*}"
+	done
+	echo "round $r order:$names"
+}
+
 # Binds spidev to the flash's chip select in place of spi-nor.
 spidev_on() {
 	local d

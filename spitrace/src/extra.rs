@@ -2,6 +2,7 @@
 //! Figures the guest prints itself: the idle-teardown contrast (who finishes the teardown when
 //! a flush finds the queue just emptied) and the Rust client's optimized-message timing.
 
+use crate::error::{Error, Result};
 use crate::stats::Spread;
 use serde::Serialize;
 use std::fmt::Write as _;
@@ -46,11 +47,11 @@ fn field<T: std::str::FromStr>(words: &[&str], key: &str) -> Option<T> {
 
 /// Parses the guest's `contrast round ...` and `timing round ...` lines; other lines are an
 /// error, so a changed format cannot pass unnoticed.
-pub fn parse(text: &str) -> Result<Extra, String> {
+pub fn parse(text: &str) -> Result<Extra> {
     let mut out = Extra::default();
     for line in text.lines().filter(|l| !l.trim().is_empty()) {
         let words: Vec<&str> = line.split_whitespace().collect();
-        let bad = || format!("unreadable line: {line:?}");
+        let bad = || Error::invalid(format!("unreadable line: {line:?}"));
         match words.first().copied() {
             Some("contrast") => out.contrast.push(Contrast {
                 round: field(&words, "round").ok_or_else(bad)?,

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 //! spitrace: analysis of the spi-sifive-rs benchmark's traces.
 
+mod error;
 mod extra;
 mod mmio;
 mod report;
@@ -8,7 +9,14 @@ mod stats;
 mod trace;
 
 use clap::{Parser, Subcommand};
-use std::{collections::BTreeMap, fs, io::BufReader, path::PathBuf, process::ExitCode};
+use error::{Context as _, Error, Result};
+use std::{
+    collections::BTreeMap,
+    fs,
+    io::BufReader,
+    path::{Path, PathBuf},
+    process::ExitCode,
+};
 
 #[derive(Parser)]
 #[command(about = "Analyses SPI latency traces (ftrace) and MMIO traces (QEMU)")]
@@ -72,52 +80,90 @@ enum Cmd {
     },
 }
 
-fn parse_hex(s: &str) -> Result<u64, String> {
-    u64::from_str_radix(s.trim_start_matches("0x"), 16).map_err(|e| format!("{s}: {e}"))
+fn parse_hex(s: &str) -> Result<u64> {
+    u64::from_str_radix(s.trim_start_matches("0x"), 16)
+        .map_err(|e| Error::invalid(format!("{s}: {e}")))
 }
 
-fn read(path: &PathBuf) -> Result<String, String> {
-    fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))
+fn read(path: &Path) -> Result<String> {
+    fs::read_to_string(path).context(path.display())
 }
 
-fn analyze(path: &PathBuf, t: &TargetArgs) -> Result<Vec<stats::Run>, String> {
-    let text = read(path)?;
-    let events = trace::parse(&text).map_err(|e| format!("{}: {e}", path.display()))?;
-    let target = stats::Target {
-        bus: t.bus.clone(),
-        kthread: t.kthread.clone(),
-        irq_name: t.irq_name.clone(),
-    };
-    stats::runs(&events, &target).map_err(|e| format!("{}: {e}", path.display()))
+impl TargetArgs {
+    fn target(&self) -> stats::Target {
+        stats::Target {
+            bus: self.bus.clone(),
+            kthread: self.kthread.clone(),
+            irq_name: self.irq_name.clone(),
+        }
+    }
+}
+
+/// The runs of a latency trace and what its header says about the buffer.
+struct Analysed {
+    runs: Vec<stats::Run>,
+    entries: trace::Entries,
+}
+
+fn analyze(path: &Path, t: &TargetArgs) -> Result<Analysed> {
+    analyze_text(&read(path)?, &t.target()).context(path.display())
+}
+
+/// A trace that lost events is refused before anything is measured on it.
+fn analyze_text(text: &str, target: &stats::Target) -> Result<Analysed> {
+    let entries = trace::complete(text)?;
+    let runs = stats::runs(&trace::parse(text)?, target)?;
+    Ok(Analysed { runs, entries })
 }
 
 /// MMIO accesses from a QEMU log, or from the JSON `spitrace mmio` printed for one.
-fn count(path: &PathBuf, base: u64, size: u64) -> Result<mmio::Count, String> {
+fn count(path: &Path, base: u64, size: u64) -> Result<mmio::Count> {
     if path.extension().is_some_and(|e| e == "json") {
-        let v: serde_json::Value =
-            serde_json::from_str(&read(path)?).map_err(|e| format!("{}: {e}", path.display()))?;
-        let field = |k: &str| {
-            v[k].as_u64()
-                .ok_or_else(|| format!("{}: no {k} count", path.display()))
-        };
-        return Ok(mmio::Count {
-            reads: field("reads")?,
-            writes: field("writes")?,
-        });
+        return serde_json::from_str(&read(path)?).context(path.display());
     }
-    let f = fs::File::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    mmio::count(BufReader::new(f), base, size).map_err(|e| format!("{}: {e}", path.display()))
+    let f = fs::File::open(path).context(path.display())?;
+    mmio::count(BufReader::new(f), base, size).context(path.display())
 }
 
-fn run(cli: Cli) -> Result<(), String> {
+/// Per variant, MMIO accesses per unit of each workload, from the spec's pairs of logs.
+fn mmio_costs(spec_path: &Path) -> Result<BTreeMap<String, report::Mmio>> {
+    type Spec = BTreeMap<String, BTreeMap<String, (PathBuf, PathBuf, u64)>>;
+    let spec: Spec = serde_json::from_str(&read(spec_path)?).context(spec_path.display())?;
+    let mut costs = BTreeMap::new();
+    for (variant, workloads) in spec {
+        let mut per_msg = BTreeMap::new();
+        for (workload, (small, large, units)) in workloads {
+            let (a, b) = (
+                count(&small, 0x1004_0000, 0x1000)?,
+                count(&large, 0x1004_0000, 0x1000)?,
+            );
+            let v = mmio::per_unit(a, b, units).context(format!("{variant}/{workload}"))?;
+            per_msg.insert(workload, v);
+        }
+        costs.insert(variant, report::Mmio { per_msg });
+    }
+    Ok(costs)
+}
+
+/// The report states the meta file's CPU count (the guest's `nproc`); where a trace's header
+/// has one too (`#P:`, online CPUs when it was read), the two must agree.
+fn check_cpus(meta: &report::Meta, trace: &Path, entries: &trace::Entries) -> Result<()> {
+    match entries.cpus {
+        Some(n) if n != meta.cpus => Err(Error::invalid(format!(
+            "{}: read with {n} CPUs online (its #P:), but the meta file says {}",
+            trace.display(),
+            meta.cpus
+        ))),
+        _ => Ok(()),
+    }
+}
+
+fn run(cli: Cli) -> Result<()> {
     match cli.cmd {
         Cmd::Analyze { trace, target } => {
-            let runs = analyze(&trace, &target)?;
+            let runs = analyze(&trace, &target)?.runs;
             let out = serde_json::json!({ "summaries": stats::summarize(&runs), "runs": runs });
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&out).map_err(|e| e.to_string())?
-            );
+            println!("{}", serde_json::to_string_pretty(&out)?);
         }
         Cmd::Mmio { log, base, size } => {
             let c = count(&log, base, size)?;
@@ -137,44 +183,37 @@ fn run(cli: Cli) -> Result<(), String> {
             ours,
             target,
         } => {
-            let runs = analyze(&trace, &target)?;
-            let summaries = stats::summarize(&runs);
-            let meta: report::Meta = serde_json::from_str(&read(&meta)?)
-                .map_err(|e| format!("{}: {e}", meta.display()))?;
-            type Spec = BTreeMap<String, BTreeMap<String, (PathBuf, PathBuf, u64)>>;
-            let spec: Spec = serde_json::from_str(&read(&mmio_path)?)
-                .map_err(|e| format!("{}: {e}", mmio_path.display()))?;
-            let mut costs = BTreeMap::new();
-            for (variant, workloads) in spec {
-                let mut per_msg = BTreeMap::new();
-                for (workload, (small, large, units)) in workloads {
-                    let (a, b) = (
-                        count(&small, 0x1004_0000, 0x1000)?,
-                        count(&large, 0x1004_0000, 0x1000)?,
-                    );
-                    let v = mmio::per_unit(a, b, units)
-                        .map_err(|e| format!("{variant}/{workload}: {e}"))?;
-                    per_msg.insert(workload, v);
-                }
-                costs.insert(variant, report::Mmio { per_msg });
-            }
-            let icount_runs = icount_trace
-                .as_ref()
-                .map(|t| analyze(t, &target))
-                .transpose()?;
-            let icount_summaries = icount_runs.as_deref().map(stats::summarize);
-            let wall = report::Boot {
-                runs: &runs,
-                summaries: &summaries,
-            };
-            let icount = icount_runs
-                .as_deref()
-                .zip(icount_summaries.as_deref())
-                .map(|(runs, summaries)| report::Boot { runs, summaries });
-            let extra = match extra {
+            let meta_path = meta;
+            let meta = report::Meta::parse(&read(&meta_path)?).context(meta_path.display())?;
+            let wall_trace = analyze(&trace, &target)?;
+            check_cpus(&meta, &trace, &wall_trace.entries)?;
+            let icount_trace = match &icount_trace {
                 Some(path) => {
-                    extra::parse(&read(&path)?).map_err(|e| format!("{}: {e}", path.display()))?
+                    let a = analyze(path, &target)?;
+                    check_cpus(&meta, path, &a.entries)?;
+                    Some(a)
                 }
+                None => None,
+            };
+            let costs = mmio_costs(&mmio_path)?;
+            let summaries = stats::summarize(&wall_trace.runs);
+            let icount_summaries = icount_trace.as_ref().map(|a| stats::summarize(&a.runs));
+            let wall = report::Boot {
+                runs: &wall_trace.runs,
+                summaries: &summaries,
+                entries: wall_trace.entries,
+            };
+            let icount =
+                icount_trace
+                    .as_ref()
+                    .zip(icount_summaries.as_deref())
+                    .map(|(a, summaries)| report::Boot {
+                        runs: &a.runs,
+                        summaries,
+                        entries: a.entries,
+                    });
+            let extra = match extra {
+                Some(path) => extra::parse(&read(&path)?).context(path.display())?,
                 None => extra::Extra::default(),
             };
             report::write(
@@ -200,5 +239,58 @@ fn main() -> ExitCode {
             eprintln!("spitrace: {e}");
             ExitCode::FAILURE
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A real trace recorded in the guest (its header: 1245/1245, 2 CPUs).
+    const RECORDED: &str = include_str!("../tests/fixtures/bench-1round.trace");
+
+    fn target() -> stats::Target {
+        stats::Target {
+            bus: "spi0".into(),
+            kthread: "spi0".into(),
+            irq_name: "10040000.spi".into(),
+        }
+    }
+
+    #[test]
+    fn a_recorded_trace_that_lost_events_is_not_measured() {
+        let whole = analyze_text(RECORDED, &target()).unwrap();
+        assert_eq!((whole.entries.written, whole.entries.cpus), (1245, Some(2)));
+        assert_eq!(whole.runs.len(), 8);
+        let lost = RECORDED.replace("1245/1245", "1245/1300");
+        let err = analyze_text(&lost, &target()).err().unwrap();
+        assert!(matches!(
+            err,
+            Error::LostEvents {
+                in_buffer: 1245,
+                written: 1300
+            }
+        ));
+    }
+
+    #[test]
+    fn the_meta_cpu_count_must_match_the_trace() {
+        let meta = |cpus: u32| {
+            report::Meta::parse(&format!(
+                r#"{{"date": "d", "kernel": "k", "qemu": "q", "cpus": {cpus}, "rounds": 1,
+                    "rx_bytes": {{}}, "frames": {{}}, "chunks": {{}}}}"#
+            ))
+            .unwrap()
+        };
+        let entries = analyze_text(RECORDED, &target()).unwrap().entries;
+        let path = Path::new("trace.txt");
+        assert!(check_cpus(&meta(2), path, &entries).is_ok());
+        let err = check_cpus(&meta(4), path, &entries)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("2 CPUs online") && err.contains("says 4"),
+            "{err}"
+        );
     }
 }

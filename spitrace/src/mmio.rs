@@ -2,11 +2,12 @@
 //! Counting a device's MMIO accesses in a QEMU trace
 //! (`-trace memory_region_ops_read,memory_region_ops_write`).
 
-use serde::Serialize;
+use crate::error::{Context as _, Error, Result};
+use serde::{Deserialize, Serialize};
 use std::io::BufRead;
 
 /// Accesses to one address range.
-#[derive(Debug, Default, Clone, Copy, Serialize, PartialEq)]
+#[derive(Debug, Default, Clone, Copy, Serialize, Deserialize, PartialEq)]
 pub struct Count {
     pub reads: u64,
     pub writes: u64,
@@ -22,10 +23,10 @@ impl Count {
 ///
 /// A line of `memory_region_ops_read|write` without a parsable `addr` is an error, so a
 /// garbled log is not silently undercounted.
-pub fn count(log: impl BufRead, base: u64, size: u64) -> Result<Count, String> {
+pub fn count(log: impl BufRead, base: u64, size: u64) -> Result<Count> {
     let mut c = Count::default();
     for (i, line) in log.lines().enumerate() {
-        let line = line.map_err(|e| format!("reading the MMIO log: {e}"))?;
+        let line = line.context("reading the MMIO log")?;
         let write = if line.starts_with("memory_region_ops_write ") {
             true
         } else if line.starts_with("memory_region_ops_read ") {
@@ -38,7 +39,9 @@ pub fn count(log: impl BufRead, base: u64, size: u64) -> Result<Count, String> {
             .skip_while(|w| *w != "addr")
             .nth(1)
             .and_then(|a| u64::from_str_radix(a.trim_start_matches("0x"), 16).ok())
-            .ok_or_else(|| format!("MMIO log line {}: no address: {line:?}", i + 1))?;
+            .ok_or_else(|| {
+                Error::invalid(format!("MMIO log line {}: no address: {line:?}", i + 1))
+            })?;
         if (base..base + size).contains(&addr) {
             if write {
                 c.writes += 1;
@@ -52,13 +55,18 @@ pub fn count(log: impl BufRead, base: u64, size: u64) -> Result<Count, String> {
 
 /// Per-unit cost from two runs that differ by `extra_units` of work: the difference cancels
 /// what both share (boot, probe).
-pub fn per_unit(small: Count, large: Count, extra_units: u64) -> Result<f64, String> {
+pub fn per_unit(small: Count, large: Count, extra_units: u64) -> Result<f64> {
+    if extra_units == 0 {
+        return Err(Error::invalid(
+            "the two workloads differ by no unit of work",
+        ));
+    }
     if large.total() < small.total() {
-        return Err(format!(
+        return Err(Error::invalid(format!(
             "the larger workload made fewer MMIO accesses ({} < {})",
             large.total(),
             small.total()
-        ));
+        )));
     }
     Ok((large.total() - small.total()) as f64 / extra_units as f64)
 }
@@ -97,7 +105,7 @@ memory_region_ops_read cpu 2 mr 0x5559 addr 0x10040fff value 0x0 size 1 name 'si
             16,
         )
         .unwrap_err();
-        assert!(err.contains("line 1"), "{err}");
+        assert!(err.to_string().contains("line 1"), "{err}");
     }
 
     #[test]
@@ -112,5 +120,6 @@ memory_region_ops_read cpu 2 mr 0x5559 addr 0x10040fff value 0x0 size 1 name 'si
         };
         assert_eq!(per_unit(small, large, 100).unwrap(), 21.0);
         assert!(per_unit(large, small, 100).is_err());
+        assert!(per_unit(small, large, 0).is_err());
     }
 }

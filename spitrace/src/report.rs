@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 //! The benchmark report: markdown tables, SVG latency histograms, raw JSON.
 
+use crate::error::{Context as _, Error, Result};
 use crate::extra::{self, Extra};
 use crate::stats::{over_rounds, p50, p99, Metric, Run, Spread, Summary};
+use crate::trace::Entries;
 use plotters::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::{collections::BTreeMap, fmt::Write as _, fs, path::Path};
@@ -19,6 +21,8 @@ pub struct Meta {
     pub date: String,
     pub kernel: String,
     pub qemu: String,
+    /// Online CPUs in the guest, as its `nproc` printed them in the latency boot.
+    pub cpus: u32,
     pub rounds: u32,
     /// Per workload: payload bytes received per message (for MMIO per byte and its limit).
     pub rx_bytes: BTreeMap<String, u64>,
@@ -29,6 +33,18 @@ pub struct Meta {
 }
 
 impl Meta {
+    /// The meta file: every field is required, so a file from a `make bench` that did not
+    /// record one (e.g. the CPU count) is refused rather than reported with a guess.
+    pub fn parse(text: &str) -> Result<Self> {
+        let meta: Self = serde_json::from_str(text)?;
+        if meta.cpus == 0 {
+            return Err(Error::invalid(
+                "\"cpus\": 0; the guest's nproc was not recorded",
+            ));
+        }
+        Ok(meta)
+    }
+
     /// The fewest MMIO accesses a message can take: one TXDATA write per byte clocked, one
     /// RXDATA read per byte received, one status read per FIFO chunk, and two chip select
     /// mode writes (hold, release) per message.
@@ -38,10 +54,11 @@ impl Meta {
     }
 }
 
-/// The runs of one latency boot and their summaries.
+/// The runs of one latency boot, their summaries and its trace's entry counts.
 pub struct Boot<'a> {
     pub runs: &'a [Run],
     pub summaries: &'a [Summary],
+    pub entries: Entries,
 }
 
 #[derive(Serialize)]
@@ -50,8 +67,10 @@ struct Data<'a> {
     summaries: &'a [Summary],
     mmio: &'a BTreeMap<String, Mmio>,
     runs: &'a [Run],
+    entries: Entries,
     icount_summaries: Option<&'a [Summary]>,
     icount_runs: Option<&'a [Run]>,
+    icount_entries: Option<Entries>,
     extra: &'a Extra,
 }
 
@@ -66,30 +85,34 @@ pub fn write(
     mmio: &BTreeMap<String, Mmio>,
     baseline: &str,
     ours: &str,
-) -> Result<(), String> {
+) -> Result<()> {
     let (runs, summaries) = (wall.runs, wall.summaries);
-    fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    fs::create_dir_all(dir).context(dir.display())?;
     let data = Data {
         meta,
         summaries,
         mmio,
         runs,
+        entries: wall.entries,
         icount_summaries: icount.map(|b| b.summaries),
         icount_runs: icount.map(|b| b.runs),
+        icount_entries: icount.map(|b| b.entries),
         extra,
     };
-    let json = serde_json::to_string_pretty(&data).map_err(|e| e.to_string())?;
-    fs::write(dir.join("data.json"), json).map_err(|e| e.to_string())?;
+    let json = serde_json::to_string_pretty(&data)?;
+    let path = dir.join("data.json");
+    fs::write(&path, json).context(path.display())?;
 
     let workloads = distinct(summaries.iter().map(|s| s.workload.as_str()));
     for w in &workloads {
         histogram(&dir.join(format!("latency-{w}.svg")), w, runs)?;
     }
+    let path = dir.join("REPORT.md");
     fs::write(
-        dir.join("REPORT.md"),
+        &path,
         markdown(meta, wall, icount, extra, mmio, &workloads, baseline, ours),
     )
-    .map_err(|e| e.to_string())
+    .context(path.display())
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -111,14 +134,17 @@ fn markdown(
     );
     let _ = writeln!(
         md,
-        "Measured {} on QEMU `sifive_u` ({}), Linux {}, 2 Linux CPUs; {} rounds, the variants \
-         alternating in one boot{}. Every ratio and difference below is taken per round \
-         (the variants of a round ran back to back) and given as the median over the rounds \
-         with its range. MMIO counts come from QEMU's `memory_region_ops_*` trace of the \
-         controller (0x10040000-0x10040fff), differenced between two workload sizes.\n",
+        "Measured {} on QEMU `sifive_u` ({}), Linux {}, {} Linux CPU{} (the guest's `nproc`); \
+         {} rounds, the variants alternating in one boot{}. Every ratio and difference below \
+         is taken per round (the variants of a round ran back to back) and given as the median \
+         over the rounds with its range. MMIO counts come from QEMU's `memory_region_ops_*` \
+         trace of the controller (0x10040000-0x10040fff), one boot per workload size, \
+         differenced between two sizes.\n",
         meta.date,
         meta.qemu,
         meta.kernel,
+        meta.cpus,
+        if meta.cpus == 1 { "" } else { "s" },
         meta.rounds,
         if icount.is_some() {
             ", and again in a second boot under `-icount shift=0,sleep=off`"
@@ -126,6 +152,10 @@ fn markdown(
             ""
         }
     );
+    boot_facts(&mut md, "the latency boot", wall);
+    if let Some(b) = icount {
+        boot_facts(&mut md, "the `-icount` boot", b);
+    }
 
     let _ = writeln!(md, "## Targets ({ours} against {baseline})\n");
     targets(&mut md, wall, meta, mmio, workloads, baseline, ours);
@@ -211,6 +241,40 @@ fn markdown(
     md
 }
 
+/// What a boot's trace shows about how it ran: every event kept, and each round's order of the
+/// variants (from the trace's markers), so the order's rotation is shown, not assumed.
+fn boot_facts(md: &mut String, name: &str, boot: &Boot<'_>) {
+    let orders = round_orders(boot.runs)
+        .iter()
+        .map(|(round, order)| format!("{round}: {}", order.join(" ")))
+        .collect::<Vec<_>>()
+        .join("; ");
+    let _ = writeln!(
+        md,
+        "In {name}, the trace kept every event ({} written, {} in the buffer). Order of the \
+         variants in each round: {orders}.\n",
+        boot.entries.written, boot.entries.in_buffer
+    );
+}
+
+/// Per round, in the order the rounds ran, the variants in the order they ran.
+fn round_orders(runs: &[Run]) -> Vec<(u32, Vec<&str>)> {
+    let mut out: Vec<(u32, Vec<&str>)> = Vec::new();
+    for r in runs {
+        let at = match out.iter().position(|(round, _)| *round == r.round) {
+            Some(at) => at,
+            None => {
+                out.push((r.round, Vec::new()));
+                out.len() - 1
+            }
+        };
+        if !out[at].1.contains(&r.variant.as_str()) {
+            out[at].1.push(&r.variant);
+        }
+    }
+    out
+}
+
 /// What the two clocks say about the MTD reads, side by side.
 fn clocks(
     md: &mut String,
@@ -244,11 +308,71 @@ fn clocks(
     let _ = writeln!(
         md,
         "\nMTD reads: on the wall clock *{ours}* reads {:.2}× as fast as *{baseline}*; in guest \
-         instructions (`-icount`) {:.2}×, {instructions}. It makes {:.0} MMIO accesses per read \
-         against {:.0}; QEMU spends host time on each, which the wall clock sees and the \
-         instruction count does not.",
-        w.median, i.median, ra, ca
+         instructions (`-icount`) {:.2}×, {instructions}. {}",
+        w.median,
+        i.median,
+        clocks_and_mmio(w.median - i.median, ra - ca, ours, baseline, ra, ca)
     );
+}
+
+/// Whether the gap between the two clocks' throughput ratios goes the way MMIO counts would
+/// make it go. QEMU's host time per emulated access is background, not measured here: the
+/// sentence says so and only checks the direction against this run's figures.
+/// `favour`: wall-clock ratio minus `-icount` ratio; `extra`: *ours*' accesses minus the
+/// baseline's, per read.
+fn clocks_and_mmio(
+    favour: f64,
+    extra: f64,
+    ours: &str,
+    baseline: &str,
+    ra: f64,
+    ca: f64,
+) -> String {
+    let clock = if favour > 0.0 {
+        format!("The wall clock favours *{ours}* more than the instruction count does")
+    } else if favour < 0.0 {
+        format!("The wall clock favours *{ours}* less than the instruction count does")
+    } else {
+        "The two clocks give the same ratio".to_string()
+    };
+    // Fewer accesses should show as a better wall-clock ratio, more as a worse one.
+    let verdict = if favour == 0.0 || extra == 0.0 {
+        "these figures do not test that"
+    } else if (favour > 0.0) == (extra < 0.0) {
+        "the gap between the clocks goes the way that predicts"
+    } else {
+        "the gap between the clocks goes against what that alone predicts"
+    };
+    format!(
+        "{clock}, and *{ours}* makes {ra:.0} MMIO accesses per read against *{baseline}*'s \
+         {ca:.0}. Background, not measured here: QEMU spends host time on each emulated MMIO \
+         access, which the wall clock sees and the instruction count does not; {verdict}."
+    )
+}
+
+/// `N more WHAT than OTHER`, `N fewer ...` or `as many WHAT as OTHER`, by the sign of the
+/// count difference `d` as shown (whole numbers).
+fn compare_counts(d: f64, what: &str, other: &str) -> String {
+    let n = format!("{:.0}", d.abs());
+    if n == "0" {
+        format!("as many {what} as {other}")
+    } else if d > 0.0 {
+        format!("{n} more {what} than {other}")
+    } else {
+        format!("{n} fewer {what} than {other}")
+    }
+}
+
+/// `|d| µs shorter` or `longer` for a time difference `d` (positive: shorter); "no different"
+/// for none at the precision shown.
+fn shorter_or_longer(d: f64, digits: usize) -> String {
+    if format!("{:.digits$}", d.abs()) == format!("{:.digits$}", 0.0) {
+        "no different".into()
+    } else if d > 0.0 {
+        format!("{:.digits$} µs shorter", d)
+    } else {
+        format!("{:.digits$} µs longer", -d)
+    }
 }
 
 /// The values in first-seen order, each once.
@@ -354,7 +478,7 @@ fn targets(
             .map(|v| v / meta.limit(w).max(1) as f64);
         let _ = writeln!(
             md,
-            "| MMIO against the limit, {w} (exact, from QEMU's trace) | ≤ 1.05 | {} | - | - | {} |",
+            "| MMIO against the limit, {w} (QEMU's trace, one boot per size) | ≤ 1.05 | {} | - | - | {} |",
             v.map_or("-".into(), |v| format!("{v:.3}")),
             v.map_or("-", |v| if v <= 1.05 { "yes" } else { "no" })
         );
@@ -395,35 +519,71 @@ fn stages(md: &mut String, boot: &Boot<'_>, workload: &str, baseline: &str, ours
             rs.len()
         );
     }
-    // The floor: what the latency would be if the driver took no time at all.
-    let med = |v: &str, f: fn(&Run) -> &[f64]| {
-        Spread::of(
-            &boot
-                .runs
-                .iter()
-                .filter(|r| r.variant == v && r.workload == workload)
-                .map(|r| p50(f(r)))
-                .collect::<Vec<_>>(),
-        )
-        .map(|s| s.median)
-    };
-    if let (Some(before), Some(flight), Some(lat), Some(base_lat)) = (
+    let med = |v: &str, f: fn(&Run) -> &[f64]| median_p50(boot.runs, v, workload, f);
+    if let (Some(before), Some(flight), Some(lat)) = (
         med(ours, |r| &r.to_start_us),
         med(ours, |r| &r.in_flight_us),
         med(ours, |r| &r.latencies_us),
-        med(baseline, |r| &r.latencies_us),
     ) {
         let _ = writeln!(
             md,
             "\nOf *{ours}*'s p50 latency ({lat:.1} µs), {before:.1} µs pass before the driver \
              sees the message and {flight:.1} µs between `spi_message_start` and \
-             `spi_message_done`, which holds the driver's work and the core's around it. A \
-             driver that took no time at all would still leave the {before:.1} µs before it: \
-             against *{baseline}*'s {base_lat:.1} µs, no controller driver on this core path \
-             gets the p50 ratio below {:.2}.",
-            before / base_lat
+             `spi_message_done`, which holds the driver's work and the core's around it."
         );
     }
+    floor(md, boot, workload, baseline);
+}
+
+/// The median over the rounds of each round's p50 of `f`, for `variant` on `workload`.
+fn median_p50(runs: &[Run], variant: &str, workload: &str, f: fn(&Run) -> &[f64]) -> Option<f64> {
+    Spread::of(
+        &runs
+            .iter()
+            .filter(|r| r.variant == variant && r.workload == workload)
+            .map(|r| p50(f(r)))
+            .collect::<Vec<_>>(),
+    )
+    .map(|s| s.median)
+}
+
+/// The floor: a message spends at least its *before* stage in the core before any driver
+/// sees it. The shortest *before* any variant had is the least this run shows the core path
+/// taking, whatever held the others up (a runtime PM resume, a prepare hook); a driver that
+/// took no time at all on top of it would have that latency.
+fn floor(md: &mut String, boot: &Boot<'_>, workload: &str, baseline: &str) {
+    let befores: Vec<(&str, f64)> = variants_of(boot.runs, workload)
+        .into_iter()
+        .filter_map(|v| median_p50(boot.runs, v, workload, |r| &r.to_start_us).map(|b| (v, b)))
+        .collect();
+    let least = befores
+        .iter()
+        .map(|(_, b)| *b)
+        .fold(f64::INFINITY, f64::min);
+    let Some(base_lat) = median_p50(boot.runs, baseline, workload, |r| &r.latencies_us) else {
+        return;
+    };
+    if befores.is_empty() {
+        return;
+    }
+    // Ties as the table shows them: trace timestamps are whole µs, their differences not quite.
+    let shown = |b: f64| format!("{b:.1}");
+    let who = befores
+        .iter()
+        .filter(|(_, b)| shown(*b) == shown(least))
+        .map(|(v, _)| format!("*{v}*"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let _ = writeln!(
+        md,
+        "\nThe shortest *before* of the variants here is {least:.1} µs ({who}). A message that \
+         spent that long in the core before its driver and no time at all from \
+         `spi_message_start` to `spi_message_done` would have a latency of {least:.1} µs, \
+         {:.2} of *{baseline}*'s p50 of {base_lat:.1} µs (ratio of the medians over the \
+         rounds). A controller driver whose messages spend at least that long before it \
+         cannot get the p50 ratio below that.",
+        least / base_lat
+    );
 }
 
 /// Whether a boot's per-round p50s repeat exactly, variant by variant.
@@ -519,7 +679,7 @@ fn variant_costs(md: &mut String, boot: &Boot<'_>, ours: &str, baseline: &str) {
 
 /// What a saved MMIO access is worth here: the MTD reads price one (per round, the cycle
 /// difference over the access difference); at that price, what the 4-byte messages should
-/// gain against what they do.
+/// gain against what they do. Every comparative word follows the sign of its figure.
 fn shortfall(
     md: &mut String,
     boot: &Boot<'_>,
@@ -544,44 +704,98 @@ fn shortfall(
     ) else {
         return;
     };
-    let per_access = mtd.median / (cma - rma);
-    let _ = writeln!(
+    let _ = writeln!(md, "\n## What the figures say\n");
+    mmio_counts(md, mmio, &[ours, baseline]);
+    // Accesses *ours* saves against the baseline (negative: it makes more).
+    let (saved_read, saved_msg) = (cma - rma, cja - rja);
+    let _ = write!(
         md,
-        "\n## What the figures say\n\n\
-         MMIO counts are exact and repeat; timings move between rounds (the ranges above). \
-         The MTD reads price a saved MMIO access: *{ours}* makes {:.0} fewer accesses per read \
-         than *{baseline}*, and its read cycle p50 is {:.0} µs shorter (median over {} rounds, \
-         range {:.0} to {:.0}), about {:.3} µs per access if the whole difference came from \
-         them. A 4-byte message makes {:.0} fewer ({:.0} against {:.0}), worth about {:.2} µs \
-         at that price; measured, *{ours}*'s p50 is {:.1} µs {} (median over {} rounds, range \
-         {:.1} to {:.1}, *{baseline}* minus *{ours}*). On riscv every MMIO access from Rust is also an out-of-line call to \
-         a C helper (`RUST_INLINE_HELPERS` exists only for arm64 and x86_64).\n",
-        cma - rma,
-        mtd.median,
+        " Timings move between rounds (the ranges above). The MTD reads price an MMIO access: \
+         *{ours}* makes {}, and its read cycle p50 is {} (median over {} rounds of \
+         *{baseline}* minus *{ours}*, range {:.0} to {:.0}). ",
+        compare_counts(-saved_read, "accesses per read", &format!("*{baseline}*")),
+        shorter_or_longer(mtd.median, 0),
         mtd.rounds,
         mtd.min,
         mtd.max,
-        per_access,
-        cja - rja,
-        rja,
-        cja,
-        per_access * (cja - rja),
-        j4.median.abs(),
-        if j4.median > 0.0 {
-            "shorter"
-        } else {
-            "longer"
-        },
+    );
+    let per_access = mtd.median / saved_read;
+    if saved_read != 0.0 && per_access > 0.0 {
+        let _ = write!(
+            md,
+            "That is about {per_access:.3} µs per access if the whole difference came from \
+             them. A 4-byte message of *{ours}* makes {} ({rja:.0} against {cja:.0}); at \
+             that price its p50 would be {}. ",
+            compare_counts(-saved_msg, "accesses", &format!("*{baseline}*'s")),
+            shorter_or_longer(per_access * saved_msg, 2),
+        );
+    } else {
+        let _ = write!(
+            md,
+            "The cycle difference does not go with the access difference, so the reads put \
+             no price on an access. A 4-byte message of *{ours}* makes {} ({rja:.0} against \
+             {cja:.0}). ",
+            compare_counts(-saved_msg, "accesses", &format!("*{baseline}*'s")),
+        );
+    }
+    let _ = writeln!(
+        md,
+        "Measured, *{ours}*'s p50 is {} (median over {} rounds of *{baseline}* minus *{ours}*, \
+         range {:.1} to {:.1}).\n\n\
+         Background, from the kernel source, not measured here: on riscv every MMIO access from \
+         Rust is also an out-of-line call to a C helper (`RUST_INLINE_HELPERS` exists only for \
+         arm64 and x86_64).",
+        shorter_or_longer(j4.median, 1),
         j4.rounds,
         j4.min,
         j4.max,
     );
 }
 
+/// What the MMIO figures are: differences of two boots, one per workload size, not repeated;
+/// a per-message figure that is a whole number is called one, nothing more.
+fn mmio_counts(md: &mut String, mmio: &BTreeMap<String, Mmio>, variants: &[&str]) {
+    let (mut whole, mut fractional) = (Vec::new(), Vec::new());
+    for v in variants {
+        for (w, n) in mmio.get(*v).map(|m| &m.per_msg).into_iter().flatten() {
+            let cell = format!("*{v}* {w} {n:.1}");
+            if n.fract() == 0.0 {
+                whole.push(cell);
+            } else {
+                fractional.push(cell);
+            }
+        }
+    }
+    let _ = write!(
+        md,
+        "MMIO counts per message come from one boot per workload size (not repeated, so how \
+         much they move between boots is not measured): the difference between the two boots' \
+         counts over the messages added."
+    );
+    if !whole.is_empty() {
+        let _ = write!(
+            md,
+            " A whole number of accesses per message: {}.",
+            whole.join(", ")
+        );
+    }
+    if !fractional.is_empty() {
+        let _ = write!(
+            md,
+            " Not a whole number, so the added messages did not all add the same count, or the \
+             rest of the two boots differed: {}.",
+            fractional.join(", ")
+        );
+    }
+}
+
 /// How to read the figures: which path each workload takes through the SPI core (Linux 7.3,
 /// `drivers/spi/spi.c`) and where each variant's extra cost comes from.
 const EXPLANATION: &str = r#"
 ## How to read this
+
+*Background from the kernel and driver sources, the same in every report: nothing in this
+section is computed from this run's figures.*
 
 **Columns.** A *message* is an SPI message (`spi_message_submit` → `spi_message_done`) or, for
 a driver with spi-mem `exec_op`, a memory operation (`spi_mem_start_op` → `spi_mem_stop_op`):
@@ -631,7 +845,7 @@ what, when a tick lands). The table above shows, per variant, how much the round
 each boot.
 "#;
 
-fn histogram(path: &Path, workload: &str, runs: &[Run]) -> Result<(), String> {
+fn histogram(path: &Path, workload: &str, runs: &[Run]) -> Result<()> {
     let mut by_variant: Vec<(String, Vec<f64>)> = Vec::new();
     for r in runs.iter().filter(|r| r.workload == workload) {
         match by_variant.iter_mut().find(|(v, _)| *v == r.variant) {
@@ -679,7 +893,7 @@ fn histogram(path: &Path, workload: &str, runs: &[Run]) -> Result<(), String> {
         * 1.1;
 
     let root = SVGBackend::new(path, (900, 480)).into_drawing_area();
-    let err = |e: &dyn std::fmt::Display| format!("{}: {e}", path.display());
+    let err = |e: &dyn std::fmt::Display| Error::Plot(e.to_string()).context(path.display());
     root.fill(&WHITE).map_err(|e| err(&e))?;
     let mut chart = ChartBuilder::on(&root)
         .caption(
@@ -715,4 +929,229 @@ fn histogram(path: &Path, workload: &str, runs: &[Run]) -> Result<(), String> {
         .draw()
         .map_err(|e| err(&e))?;
     root.present().map_err(|e| err(&e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::stats::{runs, summarize, Target};
+    use crate::trace::parse;
+
+    /// One run of three messages, `before` µs submit to start, `flight` µs start to done, one
+    /// submitted every `cycle` µs, starting at `t0` seconds.
+    fn run_text(t0: f64, run: (&str, &str, u32), before: f64, flight: f64, cycle: f64) -> String {
+        let (variant, workload, round) = run;
+        let us = |t: f64| format!("{:.6}", t0 + t / 1e6);
+        let mark = |kind: &str, t: f64| {
+            format!(
+                "  sh-1 [000] ...2. {}: tracing_mark_write: BENCH {kind} variant={variant} workload={workload} round={round}\n",
+                us(t)
+            )
+        };
+        let event = |name: &str, t: f64| {
+            format!(
+                "  t-2 [000] ..... {}: {name}: spi0.0 (____ptrval____) len=4/4\n",
+                us(t)
+            )
+        };
+        let mut text = mark("start", 0.0);
+        for i in 0..3 {
+            let t = 1.0 + i as f64 * cycle;
+            text += &event("spi_message_submit", t);
+            text += &event("spi_message_start", t + before);
+            text += &event("spi_message_done", t + before + flight);
+        }
+        text + &mark("end", 1.0 + 3.0 * cycle)
+    }
+
+    /// Rounds of variants, `(variant, before, flight, cycle)`, in the order given, rotated by
+    /// one each round; both workloads get the same figures.
+    fn trace_runs(rounds: u32, variants: &[(&str, f64, f64, f64)]) -> Vec<Run> {
+        let mut text = String::new();
+        let mut t0 = 1.0;
+        for round in 1..=rounds {
+            let n = variants.len();
+            for k in 0..n {
+                let (v, before, flight, cycle) = variants[(k + round as usize - 1) % n];
+                for w in ["jedec4", "mtd4k"] {
+                    text += &run_text(t0, (v, w, round), before, flight, cycle);
+                    t0 += 0.01;
+                }
+            }
+        }
+        let target = Target {
+            bus: "spi0".into(),
+            kthread: "spi0".into(),
+            irq_name: "10040000.spi".into(),
+        };
+        runs(&parse(&text).unwrap(), &target).unwrap()
+    }
+
+    const META: &str = r#"{"date": "today", "kernel": "7.3", "qemu": "10.0", "cpus": 4,
+        "rounds": 2, "rx_bytes": {"jedec4": 4}, "frames": {"jedec4": 4}, "chunks": {"jedec4": 1}}"#;
+
+    fn report(runs: &[Run], mmio: &BTreeMap<String, Mmio>) -> String {
+        let summaries = summarize(runs);
+        let wall = Boot {
+            runs,
+            summaries: &summaries,
+            entries: Entries {
+                in_buffer: 9,
+                written: 9,
+                cpus: Some(4),
+            },
+        };
+        let meta = Meta::parse(META).unwrap();
+        markdown(
+            &meta,
+            &wall,
+            None,
+            &Extra::default(),
+            mmio,
+            &["jedec4"],
+            "c",
+            "rust",
+        )
+    }
+
+    fn mmio(per_msg: &[(&str, f64, f64)]) -> BTreeMap<String, Mmio> {
+        per_msg
+            .iter()
+            .map(|(v, jedec4, mtd4k)| {
+                let per_msg = [("jedec4".to_string(), *jedec4), ("mtd4k".into(), *mtd4k)];
+                (
+                    v.to_string(),
+                    Mmio {
+                        per_msg: per_msg.into_iter().collect(),
+                    },
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_cpu_count_comes_from_the_meta_file_which_must_have_it() {
+        let md = report(&trace_runs(1, &[("c", 6.0, 10.0, 40.0)]), &BTreeMap::new());
+        assert!(md.contains(", 4 Linux CPUs (the guest's `nproc`);"), "{md}");
+        let without = META.replace(r#""cpus": 4,"#, "");
+        let err = Meta::parse(&without).unwrap_err();
+        assert!(err.to_string().contains("cpus"), "{err}");
+        assert!(Meta::parse(&META.replace(r#""cpus": 4"#, r#""cpus": 0"#)).is_err());
+    }
+
+    #[test]
+    fn the_order_of_each_round_is_shown_from_the_markers() {
+        let runs = trace_runs(2, &[("c", 6.0, 10.0, 40.0), ("rust", 7.0, 10.0, 48.0)]);
+        let md = report(&runs, &BTreeMap::new());
+        assert!(
+            md.contains("Order of the variants in each round: 1: c rust; 2: rust c."),
+            "{md}"
+        );
+        assert!(md.contains("(9 written, 9 in the buffer)"), "{md}");
+    }
+
+    #[test]
+    fn the_floor_is_the_least_before_of_any_variant() {
+        let runs = trace_runs(
+            2,
+            &[
+                ("c", 6.0, 12.0, 40.0),
+                ("rust", 7.0, 10.0, 48.0),
+                ("rust-norpm", 6.0, 11.0, 43.0),
+            ],
+        );
+        let md = report(&runs, &BTreeMap::new());
+        assert!(
+            md.contains(
+                "The shortest *before* of the variants here is 6.0 µs (*c*, *rust-norpm*)."
+            ),
+            "{md}"
+        );
+        // c's p50 latency is 18 µs: 6 / 18.
+        assert!(md.contains("0.33 of *c*'s p50 of 18.0 µs"), "{md}");
+        assert!(md.contains("Of *rust*'s p50 latency (17.0 µs), 7.0 µs pass before"));
+    }
+
+    #[test]
+    fn comparisons_follow_the_sign_of_the_figures() {
+        // rust: more accesses and longer cycles than c, everywhere.
+        let runs = trace_runs(2, &[("c", 6.0, 10.0, 40.0), ("rust", 7.0, 12.0, 48.0)]);
+        let md = report(&runs, &mmio(&[("c", 11.0, 100.5), ("rust", 21.0, 150.5)]));
+        let said =
+            &md[md.find("## What the figures say").unwrap()..md.find("## How to read").unwrap()];
+        assert!(
+            said.contains("makes 50 more accesses per read than *c*"),
+            "{said}"
+        );
+        assert!(said.contains("read cycle p50 is 8 µs longer"), "{said}");
+        assert!(said.contains("about 0.160 µs per access"), "{said}");
+        assert!(
+            said.contains("makes 10 more accesses than *c*'s (21 against 11)"),
+            "{said}"
+        );
+        assert!(said.contains("its p50 would be 1.60 µs longer"), "{said}");
+        assert!(
+            said.contains("Measured, *rust*'s p50 is 3.0 µs longer"),
+            "{said}"
+        );
+        assert!(
+            !said.contains("fewer") && !said.contains("shorter"),
+            "{said}"
+        );
+        // Whole numbers are called whole, the rest not; nothing is called exact.
+        assert!(said.contains("A whole number of accesses per message: *rust* jedec4 21.0"));
+        assert!(said.contains("Not a whole number"), "{said}");
+        assert!(
+            said.contains(": *rust* mtd4k 150.5, *c* mtd4k 100.5."),
+            "{said}"
+        );
+        assert!(!md.contains("exact"), "{md}");
+
+        // rust: fewer accesses, shorter cycles.
+        let runs = trace_runs(2, &[("c", 7.0, 12.0, 48.0), ("rust", 6.0, 10.0, 40.0)]);
+        let md = report(&runs, &mmio(&[("c", 21.0, 150.0), ("rust", 11.0, 100.0)]));
+        let said = &md[md.find("## What the figures say").unwrap()..];
+        assert!(
+            said.contains("makes 50 fewer accesses per read than *c*"),
+            "{said}"
+        );
+        assert!(said.contains("read cycle p50 is 8 µs shorter"), "{said}");
+        assert!(
+            said.contains("Measured, *rust*'s p50 is 3.0 µs shorter"),
+            "{said}"
+        );
+        assert!(!said.contains("Not a whole number"), "{said}");
+    }
+
+    #[test]
+    fn an_access_difference_against_the_cycle_difference_prices_nothing() {
+        // rust: fewer accesses but longer cycles.
+        let runs = trace_runs(1, &[("c", 6.0, 10.0, 40.0), ("rust", 7.0, 12.0, 48.0)]);
+        let md = report(&runs, &mmio(&[("c", 21.0, 150.0), ("rust", 11.0, 100.0)]));
+        assert!(md.contains("the reads put no price on an access"), "{md}");
+        assert!(!md.contains("µs per access"), "{md}");
+    }
+
+    #[test]
+    fn the_clocks_sentence_checks_its_direction() {
+        let said = clocks_and_mmio(0.3, -4000.0, "rust", "c", 8700.0, 12700.0);
+        assert!(
+            said.starts_with("The wall clock favours *rust* more"),
+            "{said}"
+        );
+        assert!(said.contains("Background, not measured here"), "{said}");
+        assert!(said.ends_with("goes the way that predicts."), "{said}");
+        let said = clocks_and_mmio(0.3, 4000.0, "rust", "c", 12700.0, 8700.0);
+        assert!(
+            said.ends_with("goes against what that alone predicts."),
+            "{said}"
+        );
+        let said = clocks_and_mmio(-0.1, 4000.0, "rust", "c", 12700.0, 8700.0);
+        assert!(
+            said.starts_with("The wall clock favours *rust* less"),
+            "{said}"
+        );
+        assert!(said.ends_with("goes the way that predicts."), "{said}");
+        assert!(clocks_and_mmio(0.0, 1.0, "a", "b", 1.0, 0.0).ends_with("do not test that."));
+    }
 }

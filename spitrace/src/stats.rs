@@ -6,6 +6,7 @@
 //! controller with spi-mem `exec_op`, a memory operation (`spi_mem_start_op` ..
 //! `spi_mem_stop_op`): one read of spi-nor is one of them either way.
 
+use crate::error::{Error, Result};
 use crate::trace::{arg, Event};
 use serde::Serialize;
 use std::collections::{BTreeMap, VecDeque};
@@ -124,18 +125,6 @@ impl Run {
     }
 }
 
-/// A malformed or truncated benchmark trace.
-#[derive(Debug, PartialEq)]
-pub struct StatsError(pub String);
-
-impl std::fmt::Display for StatsError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for StatsError {}
-
 fn marker<'a>(e: &Event<'a>) -> Option<(&'a str, &'a str, &'a str, u32)> {
     if e.name != "tracing_mark_write" {
         return None;
@@ -160,7 +149,7 @@ fn is_spi_core(call_site: &str) -> bool {
 }
 
 /// Splits the trace into runs and measures each.
-pub fn runs(events: &[Event<'_>], target: &Target) -> Result<Vec<Run>, StatsError> {
+pub fn runs(events: &[Event<'_>], target: &Target) -> Result<Vec<Run>> {
     let mut out = Vec::new();
     // The run, submitted and started messages not done yet, first submit, last done, start
     // marker.
@@ -185,19 +174,19 @@ pub fn runs(events: &[Event<'_>], target: &Target) -> Result<Vec<Run>, StatsErro
                     if (run.variant.as_str(), run.workload.as_str(), run.round)
                         != (variant, workload, round)
                     {
-                        return Err(StatsError(format!(
+                        return Err(Error::invalid(format!(
                             "end marker of {variant}/{workload}/{round} closes run {}/{}/{}",
                             run.variant, run.workload, run.round
                         )));
                     }
                     if !pending.is_empty() {
-                        return Err(StatsError(format!(
+                        return Err(Error::invalid(format!(
                             "run {variant}/{workload}/{round}: {} message(s) submitted but never done",
                             pending.len()
                         )));
                     }
                     if run.messages == 0 {
-                        return Err(StatsError(format!(
+                        return Err(Error::invalid(format!(
                             "run {variant}/{workload}/{round} has no message on {}",
                             target.bus
                         )));
@@ -207,17 +196,17 @@ pub fn runs(events: &[Event<'_>], target: &Target) -> Result<Vec<Run>, StatsErro
                     out.push(run);
                 }
                 ("start", Some((run, ..))) => {
-                    return Err(StatsError(format!(
+                    return Err(Error::invalid(format!(
                         "run {}/{}/{} has no end marker before the next start",
                         run.variant, run.workload, run.round
                     )))
                 }
                 (_, None) => {
-                    return Err(StatsError(format!(
+                    return Err(Error::invalid(format!(
                         "end marker of {variant}/{workload}/{round} without a start"
                     )))
                 }
-                (other, _) => return Err(StatsError(format!("unknown marker kind {other:?}"))),
+                (other, _) => return Err(Error::invalid(format!("unknown marker kind {other:?}"))),
             }
             continue;
         }
@@ -260,14 +249,14 @@ pub fn runs(events: &[Event<'_>], target: &Target) -> Result<Vec<Run>, StatsErro
         }
     }
     if let Some((run, ..)) = current {
-        return Err(StatsError(format!(
+        return Err(Error::invalid(format!(
             "run {}/{}/{} has no end marker: truncated trace?",
             run.variant, run.workload, run.round
         )));
     }
     if out.is_empty() {
-        return Err(StatsError(
-            "no benchmark run in the trace (no BENCH markers)".into(),
+        return Err(Error::invalid(
+            "no benchmark run in the trace (no BENCH markers)",
         ));
     }
     Ok(out)
@@ -567,7 +556,7 @@ mod tests {
     fn a_truncated_trace_is_an_error() {
         let cut = &SMALL[..SMALL.find("  sh-1 [000] ...2. 1.001000").unwrap()];
         let err = runs(&parse(cut).unwrap(), &target()).unwrap_err();
-        assert!(err.0.contains("no end marker"), "{}", err.0);
+        assert!(err.to_string().contains("no end marker"), "{err}");
     }
 
     #[test]
@@ -577,7 +566,7 @@ mod tests {
             "",
         );
         let err = runs(&parse(&text).unwrap(), &target()).unwrap_err();
-        assert!(err.0.contains("never done"), "{}", err.0);
+        assert!(err.to_string().contains("never done"), "{err}");
     }
 
     #[test]
@@ -587,7 +576,7 @@ mod tests {
             &target(),
         )
         .unwrap_err();
-        assert!(err.0.contains("no benchmark run"));
+        assert!(err.to_string().contains("no benchmark run"));
     }
 
     #[test]
@@ -637,7 +626,7 @@ mod tests {
         let cut = &RECORDED[..RECORDED.len() * 3 / 5];
         let cut = &cut[..cut.rfind('\n').unwrap() + 1];
         let err = runs(&parse(cut).unwrap(), &target()).unwrap_err();
-        assert!(err.0.contains("truncated"), "{}", err.0);
+        assert!(err.to_string().contains("truncated"), "{err}");
     }
 
     #[test]

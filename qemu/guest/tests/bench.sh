@@ -1,7 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0
 # Benchmark workload (make bench): for each round, each variant in turn loads,
 # runs idle-controller spi_sync() workloads under ftrace, and unloads, so
-# machine noise hits all variants alike. The trace is shipped at the end.
+# machine noise hits all variants alike; round R starts at the R-th variant
+# (round_order), so none always runs first. The trace is shipped at the end,
+# after the CPU count (for the report).
 #
 # /etc/bench.conf sets ROUNDS, MSGS (4-byte READ ID messages per run), READS
 # (4 KiB MTD reads per run) and VARIANTS (name:module, words; a module is a
@@ -35,10 +37,15 @@ echo 'call_site.function ~ "*spi*"' >$T/events/kmem/kmalloc/filter 2>/dev/null |
 	echo "kmalloc filter not supported; unfiltered"
 echo 'call_site.function ~ "*spi*"' >$T/events/kmem/kfree/filter 2>/dev/null || true
 
+cpus=$(nproc) || fail "nproc failed"
+echo "cpus: $cpus"
+
 round=0
 while [ $round -lt "$ROUNDS" ]; do
 	round=$((round + 1))
-	for v in $VARIANTS; do
+	# shellcheck disable=SC2086 # one word per variant
+	round_order "$round" $VARIANTS
+	for v in $ORDER; do
 		name=${v%%:*} mod=${v#*:}
 		unload_all
 		load_bench_variant "$mod"
