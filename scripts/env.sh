@@ -111,12 +111,13 @@ format_series() { # REF BASE COVER OUT DATE KEY
 	echo "$key" >"$out/.stamp"
 }
 
-# Hash of files' contents and names, for cache keys.
+# Hash of files' contents and names, for cache keys. A name inside the
+# checkout counts relative to it: two clones of one commit share the cache.
 hash_inputs() {
 	local f
 	for f in "$@"; do
 		[ -e "$f" ] || continue
-		echo "$f"
+		echo "${f#"$TOP"/}"
 		if [ -d "$f" ]; then
 			(cd "$f" && find . -type f -print0 | LC_ALL=C sort -z | xargs -0r sha256sum)
 		else
