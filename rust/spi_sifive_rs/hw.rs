@@ -359,12 +359,20 @@ impl<'bound> SifiveSpi<'bound> {
     fn handle_irq(&self) -> IrqReturn {
         let io = self.io();
         let mut awaited = self.irq_awaited.lock();
-        if *awaited == 0 || io.read(IP).into_raw() & *awaited == 0 {
+        if *awaited == 0 {
+            return IrqReturn::None;
+        }
+        // Disable first, read the status after: the watermark conditions are level-triggered,
+        // and a register access while they still drive the line can make the interrupt
+        // controller latch a second request for this one (QEMU's PLIC does, on every
+        // access), which would arrive after this handler with nothing pending.
+        io.write_reg(IE::zeroed());
+        if io.read(IP).into_raw() & *awaited == 0 {
+            // Not ours after all: the wait goes on.
+            io.write_reg(IE::from_raw(*awaited));
             return IrqReturn::None;
         }
         *awaited = 0;
-        // Disable until the next wait: the watermark conditions are level-triggered.
-        io.write_reg(IE::zeroed());
         if !self.fail_irq.should_fail(1) {
             self.irq_done.complete();
         }
