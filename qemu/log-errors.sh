@@ -8,7 +8,8 @@
 #    rust_driver_spi) but their few informational ones, listed below;
 #  - a wrong interrupt handler ("irq N: nobody cared", "Disabling IRQ #N");
 #  - lockdep refusing a lock or switching itself off;
-#  - hung tasks and RCU stalls (also splats; listed here with their case).
+#  - hung tasks and RCU stalls (also splats; listed here with their case);
+#  - a device probed with its DMA mask pointer cleared ("DMA mask not set").
 #
 # A case that provokes such a line on purpose says so first, with a KTAP
 # diagnostic "# expected-log: ERE" (testlib's expect_log); the pattern then
@@ -30,6 +31,8 @@ errors+='|^(spi[-_a-z0-9]*|sifive_spi|mtd[-_a-z0-9]*) [^ ]+: .*(fail|error|timed
 errors+='|^irq [0-9]+: nobody cared|^disabling irq #[0-9]+'
 errors+='|trying to register non-static key|turning off the locking correctness validator'
 errors+='|^info: task .* blocked for more than|^rcu: .*(stall|detected stalls)'
+# A device whose DMA mask pointer a driver cleared (of_dma_configure_id()).
+errors+='|^[^ ]+ [^ ]+: dma mask not set$'
 # Our own modules: any line of theirs is an error but these (exact case).
 ours='^(spi_sifive_rs|spi_rs_client|rust_driver_spi) [^ ]+: '
 ours_info='^spi_sifive_rs [^ ]+: (registered|benchmark variant): '

@@ -114,7 +114,8 @@ export INITRAMFS_EXTRA=$logs/extra
 mkdir -p "$INITRAMFS_EXTRA"
 cp "$logs/persist-seed" "$INITRAMFS_EXTRA/persist-seed"
 FLASH=$FLASH KUNIT_CASE=1 "$TOP/qemu/run-cases.sh" c-driver spi-sifive \
-	rust-enabled rust-module-load flash-probe flash-write-read flash-erase flash-persist-write late-send-c-driver || true
+	rust-enabled rust-module-load flash-probe flash-write-read flash-erase flash-persist-write rebind-keeps-dma-mask \
+	late-send-c-driver || true
 echo "== boot: same flash image again"
 FLASH=$FLASH "$TOP/qemu/run-cases.sh" c-driver-reboot spi-sifive flash-persist-read || true
 
