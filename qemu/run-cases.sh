@@ -114,6 +114,12 @@ tr -d '\r' <"$log" | sed -n 's/^\[ *[0-9.]*\] spi-rs: //p' >"$ktap"
 errlines=$logs/$name.errors
 "$TOP/qemu/log-errors.sh" "$log" >"$errlines"
 
+# Case N's diagnostics (the KTAP "# " lines after the previous result), indented.
+case_diagnostics() { # N
+	awk -v n="$1" '/^(not )?ok [0-9]+ / { split($0, w, " "); cur = (w[1] == "not" ? w[3] : w[2]) + 0; next }
+		/^# / && cur == n - 1 { print "      " $0 }' "$ktap"
+}
+
 # One result per planned case; a case without a result line failed.
 n=0
 for c in "$@"; do
@@ -129,8 +135,7 @@ for c in "$@"; do
 			report SKIP "$c"
 		else
 			report FAIL "$c" "skipped, and this boot does not expect it to (EXPECT_SKIP)"
-			awk -v n="$n" '/^(not )?ok [0-9]+ / { split($0, w, " "); cur = (w[1] == "not" ? w[3] : w[2]) + 0; next }
-				/^# / && cur == n - 1 { print "      " $0 }' "$ktap" | tail -5
+			case_diagnostics "$n" | tail -5
 		fi
 		;;
 	"ok $n $c"*)
@@ -146,9 +151,7 @@ for c in "$@"; do
 			line="no result within its budget of ${budgets[n - 1]}s and ${grace}s grace: QEMU stopped by the host"
 		fi
 		report FAIL "$c" "${line:-no result}"
-		# The case's diagnostics: lines after the previous result.
-		awk -v n="$n" '/^(not )?ok [0-9]+ / { split($0, w, " "); cur = (w[1] == "not" ? w[3] : w[2]) + 0; next }
-			/^# / && cur == n - 1 { print "      " $0 }' "$ktap" | tail -40
+		case_diagnostics "$n" | tail -40
 		[ -z "$errs" ] || echo "$errs" | head -10 | sed 's/^/      | /'
 		;;
 	esac

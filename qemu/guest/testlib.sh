@@ -176,6 +176,13 @@ bind_cycles() { # N GONE BACK
 	echo "unbind/bind: $i cycles"
 }
 
+# The last probe line of spi_sifive_rs for the flash's controller: a variant
+# build names itself ("benchmark variant: ...") in the line after
+# "registered:".
+rs_probe_line() {
+	dmesg | grep -E 'spi_sifive_rs 10040000\.spi: (registered|benchmark variant):' | tail -1
+}
+
 # Loads a benchmark variant: MODULE is a module under /modules without ".ko",
 # e.g. spi-sifive, spi_sifive_rs or musttx/spi_sifive_rs (a variant build of
 # ours). Checks that the probe line names the variant the module claims to be,
@@ -192,8 +199,7 @@ load_bench_variant() {
 	nopm/*) want="benchmark variant: no runtime PM" ;;
 	*) want="" ;;
 	esac
-	# A variant build names itself in the line after "registered:".
-	line=$(dmesg | grep -E 'spi_sifive_rs 10040000.spi: (registered|benchmark variant):' | tail -1)
+	line=$(rs_probe_line)
 	if [ -n "$want" ]; then
 		echo "$line" | grep -q "$want\$" || fail "$mod is not the variant it claims ($want): $line"
 	else
@@ -254,11 +260,10 @@ spidev_off() {
 	wait_for /dev/mtd0 5 || fail "/dev/mtd0 did not come back after spidev"
 }
 
-# Whether the spi_sifive_rs loaded is the driver proper: the last probe line
-# of ours is "registered:", not a variant build's "benchmark variant:".
+# Whether the spi_sifive_rs loaded is the driver proper: its last probe line
+# is "registered:", not a variant build's "benchmark variant:".
 rs_driver_is_proper() {
-	dmesg | grep -E 'spi_sifive_rs [0-9a-f]+\.spi: (registered|benchmark variant):' | tail -1 |
-		grep -q 'registered:'
+	rs_probe_line | grep -q 'registered:'
 }
 
 # Loads the selected SPI controller driver and waits for the flash. A case
@@ -276,7 +281,7 @@ load_spi_driver() {
 	fi
 	grep -q "^$mod " /proc/modules || run insmod "/modules/$SPI_DRIVER_MODULE.ko"
 	[ "$mod" != spi_sifive_rs ] || rs_driver_is_proper ||
-		fail "the loaded $mod did not probe as the driver proper: $(dmesg | grep -E 'spi_sifive_rs [0-9a-f]+\.spi: ' | tail -1)"
+		fail "the loaded $mod did not probe as the driver proper: $(rs_probe_line)"
 	# A previous case may have failed with the controller unbound, or with
 	# spidev (or nothing) on the flash.
 	if [ ! -e "$SPI_CTRL_DEV/driver" ]; then
