@@ -16,7 +16,7 @@ tree=$("$TOP/scripts/apply-series.sh" "$src")
 kernel_env
 
 check() { # NAME CONFIG-LINE...
-	local name=$1 out frag key log line got
+	local name=$1 out frag key log
 	shift
 	out=$CACHE/build/$(echo "$version" | tr -c 'A-Za-z0-9.\n-' '_')/crate-$name
 	mkdir -p "$out"
@@ -25,17 +25,9 @@ check() { # NAME CONFIG-LINE...
 	key="$tree $(hash_inputs "$TOP/qemu/kconfig/base.config" "$frag")"
 	[ "$(cat "$out/.clean-stamp" 2>/dev/null)" = "$key" ] && return 0
 	log=$out/build.log
-	make -C "$src" O="$out" "${KMAKE_VARS[@]}" allnoconfig >"$log" 2>&1 || die "$name: allnoconfig failed (log: $log)"
-	"$src/scripts/kconfig/merge_config.sh" -m -O "$out" "$out/.config" "$TOP/qemu/kconfig/base.config" "$frag" \
-		>>"$log" 2>&1 || die "$name: merge_config.sh failed (log: $log)"
-	make -C "$src" O="$out" "${KMAKE_VARS[@]}" olddefconfig >>"$log" 2>&1 || die "$name: olddefconfig failed (log: $log)"
-	for line in "$@"; do
-		opt=${line#\# }
-		opt=${opt%% *}
-		opt=${opt%%=*}
-		got=$(grep -E "^$opt=|^# $opt is not set" "$out/.config" || echo "# $opt is not set")
-		[ "$got" = "$line" ] || die "$name: wanted '$line', the configuration has '$got'"
-	done
+	: >"$log"
+	"$TOP/scripts/kconfig.sh" --check-last "$src" "$out" "$log" "$TOP/qemu/kconfig/base.config" "$frag" ||
+		die "$name: no configuration with $*"
 	make -C "$src" O="$out" "${KMAKE_VARS[@]}" -j"$(nproc)" rust/kernel.o rust/helpers/helpers.o >>"$log" 2>&1 || {
 		grep -E -A6 '^(error|warning)' "$log" | head -40 >&2
 		die "$name: the kernel crate does not build (log: $log)"
