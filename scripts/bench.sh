@@ -121,7 +121,9 @@ grep -q '^FAIL' "$RESULTS" && die "an MMIO boot failed (see build/logs/)"
 # An MTD read is spi-nor's quad I/O read (0xec, 1-4-4): 1 command byte, 4
 # address bytes and 3 dummy bytes, then 4096 data bytes. The command goes out
 # on one wire and the address on four, and the frame format may change only
-# with the transmit FIFO empty: 2 waits before the 512 data chunks.
+# with the transmit FIFO empty: 2 waits before the 512 data chunks, which
+# need none (RXDATA tells whether a frame came). A 4-byte message is one
+# chunk that receives: no wait.
 kernel=$(make -s -C "$KBUILD" kernelversion 2>/dev/null || cat "$CACHE/src"/*/.unpacked)
 cat >"$work/meta.json" <<META
 {"date": "$(date -u '+%Y-%m-%d %H:%M UTC')",
@@ -131,7 +133,7 @@ cat >"$work/meta.json" <<META
  "rounds": $ROUNDS,
  "rx_bytes": {"jedec4": 4, "mtd4k": 4096},
  "frames": {"jedec4": 4, "mtd4k": 4104},
- "chunks": {"jedec4": 1, "mtd4k": 514}}
+ "tx_waits": {"jedec4": 0, "mtd4k": 2}}
 META
 step "analysing"
 "$spitrace" report "$work/trace.txt" --icount-trace "$work/trace-icount.txt" --extra "$work/extra.txt" --mmio "$work/mmio.json" --meta "$work/meta.json" --out "$out"

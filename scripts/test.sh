@@ -71,6 +71,59 @@ if [ "$tier" = full ]; then
 	host_case spitrace-lint "$TOP/scripts/lint.sh" spitrace || true
 fi
 
+# The test kernels' sources (the series applied) and the patch series, made
+# once before anything runs beside anything else.
+echo "== sources (kernel, our series)"
+host_case sources bash -c '"$0/scripts/install-bindgen.sh" && "$0/scripts/apply-series.sh" "$("$0/scripts/fetch-kernel.sh")" >/dev/null && "$0/scripts/make-fixes.sh" >/dev/null' "$TOP" || {
+	summary
+	exit 1
+}
+
+# The static checks of the Rust code against the debug kernel's build.
+static_checks() {
+	host_case clippy "$TOP/scripts/build-module.sh" "$TOP/build/kernel" "$CACHE/module-clippy" CLIPPY=1 || true
+	host_case clippy-kernel-crate "$TOP/scripts/clippy-kernel-additions.sh" || true
+	# What our types must refuse (a controller's data reached past its registration).
+	host_case compile-fail "$TOP/scripts/check-compile-fail.sh" "$TOP/build/kernel" || true
+}
+
+# From here, in the full tier, two lanes run side by side (scripts/test.sh
+# runs the lanes, the checks are the same): the builds lane at a lower
+# priority, with the builds no boot waits for (the kernel crate's other
+# configurations, the series check, then the static checks once the debug
+# kernel and the modules are built), and the main lane, which builds the
+# debug kernel and boots it. Each lane's lines are printed as they come; the
+# boot of the series' kernel follows once both are done.
+builds_lane_cases=(kernel-crate-configs patch-series clippy clippy-kernel-crate compile-fail)
+built_marker=$logs/.debug-kernel-built
+rm -f "$built_marker"
+builds_lane() {
+	local start=$SECONDS
+	# The kernel crate without runtime PM and without SPI (configurations no test boots).
+	host_case kernel-crate-configs "$TOP/scripts/check-kernel-crate-configs.sh" || true
+	# The series: git am on the pristine tree, checkpatch --strict, every
+	# patch built in order, the in-tree driver, make rustdoc; the fixes on top.
+	host_case patch-series "$TOP/scripts/check-patches.sh" || true
+	while [ ! -e "$built_marker" ]; do sleep 5; done
+	static_checks
+	echo "== builds lane done in $((SECONDS - start)) s"
+}
+# Stops a lane and everything it started.
+kill_tree() { # PID
+	local child
+	for child in $(pgrep -P "$1" || true); do kill_tree "$child"; done
+	kill "$1" 2>/dev/null || true
+}
+if [ "$tier" = full ]; then
+	(
+		renice -n 10 -p "$BASHPID" >/dev/null
+		builds_lane
+	) &
+	builds_pid=$!
+	trap 'kill_tree "$builds_pid"' EXIT
+fi
+main_start=$SECONDS
+
 echo "== build (kernel, modules, guest tools)"
 # The tests run on the debug kernel (lockdep, KASAN, kmemleak, failslab) unless told otherwise.
 export VARIANT=${VARIANT:-debug}
@@ -80,14 +133,6 @@ if ! host_case build "$TOP/scripts/build.sh"; then
 fi
 export KBUILD
 KBUILD=$(readlink -f "$TOP/build/kernel")
-
-# The static checks of the Rust code against the debug kernel's build.
-static_checks() {
-	host_case clippy "$TOP/scripts/build-module.sh" "$TOP/build/kernel" "$CACHE/module-clippy" CLIPPY=1 || true
-	host_case clippy-kernel-crate "$TOP/scripts/clippy-kernel-additions.sh" || true
-	# What our types must refuse (a controller's data reached past its registration).
-	host_case compile-fail "$TOP/scripts/check-compile-fail.sh" "$TOP/build/kernel" || true
-}
 
 if [ "$tier" = quick ]; then
 	static_checks
@@ -101,41 +146,8 @@ fi
 # The variant builds of our driver (its source and an overlay each), for the
 # benchmark and for the idle-teardown contrast case of the rs-driver boot.
 host_case variant-builds "$TOP/scripts/build-variants.sh" "$TOP/build/kernel" unprepare musttx nopm || true
-
-# From here two lanes run side by side: the host checks and the kernels of
-# the last boots (compilers: CPU-bound, run at a lower priority), and the
-# boots of the debug kernel (mostly one busy vCPU, and time-sensitive). On 2
-# cores this takes the cold suite from about 67 minutes to the figure in the
-# README. Each lane's case lines are printed as they come.
-builds_lane_cases=(clippy clippy-kernel-crate compile-fail kernel-crate-configs patch-series
-	build-base-kernel build-kobjrel-kernel)
-builds_lane() {
-	local start=$SECONDS
-	static_checks
-	# The kernel crate without runtime PM and without SPI (configurations no test boots).
-	host_case kernel-crate-configs "$TOP/scripts/check-kernel-crate-configs.sh" || true
-	# The series: git am on the pristine tree, checkpatch --strict, every
-	# patch built in order, the in-tree driver, make rustdoc.
-	host_case patch-series "$TOP/scripts/check-patches.sh" || true
-	# The kernels of the last boots: without debug options (timing as shipped),
-	# and with every kobject release delayed.
-	host_case build-base-kernel env VARIANT=base ART="$TOP/build/base" "$TOP/scripts/build.sh" || true
-	host_case build-kobjrel-kernel env VARIANT=kobjrel ART="$TOP/build/kobjrel" "$TOP/scripts/build.sh" || true
-	echo "== builds lane done in $((SECONDS - start)) s"
-}
-# Stops a lane and everything it started.
-kill_tree() { # PID
-	local child
-	for child in $(pgrep -P "$1" || true); do kill_tree "$child"; done
-	kill "$1" 2>/dev/null || true
-}
-(
-	renice -n 10 -p "$BASHPID" >/dev/null
-	builds_lane
-) &
-builds_pid=$!
-trap 'kill_tree "$builds_pid"' EXIT
-boots_start=$SECONDS
+# The builds lane may now build against the debug kernel too.
+touch "$built_marker"
 
 echo "== boot: kernel's C spi-sifive driver"
 FLASH=$logs/c-driver.flash
@@ -157,8 +169,9 @@ FLASH=$logs/rs-driver.flash
 # 2026-12-02).
 FLASH=$FLASH "$TOP/qemu/run-cases.sh" rs-driver spi_sifive_rs \
 	flash-probe flash-rw-1mib flash-erase flash-exec-op spidev-jedec spidev-rx-tx-only spidev-modes \
-	spidev-irq-path spidev-idle-kthread runtime-pm rpm-resume-failure lost-irq-timeout poll-budget-fallback \
-	reload-cycles unbind-pm-race spidev-bad-input mtd-bad-input failslab-probe suspend-resume \
+	spidev-irq-path spidev-idle-kthread runtime-pm mtd-reads-stay-resumed rpm-resume-failure \
+	lost-irq-timeout poll-budget-fallback reload-cycles unbind-pm-race spidev-bad-input mtd-bad-input \
+	failslab-probe suspend-resume \
 	client-async-vs-mtd done-may-sleep late-send-after-rmmod idle-teardown-contrast \
 	flash-persist-write unbind-during-spidev-io unbind-during-mtd-io || true
 echo "== boot: same flash image again"
@@ -167,7 +180,7 @@ FLASH=$FLASH "$TOP/qemu/run-cases.sh" rs-driver-reboot spi_sifive_rs flash-persi
 echo "== boot: stress (64 MiB verified, 200 unbind/bind, 50 rmmod/insmod; several minutes)"
 "$TOP/qemu/run-cases.sh" rs-stress spi_sifive_rs stress || true
 
-echo "== boots lane done in $((SECONDS - boots_start)) s; waiting for the builds lane"
+echo "== main lane done in $((SECONDS - main_start)) s; waiting for the builds lane"
 # The builds lane's plan: a case of it without a result failed.
 if ! wait "$builds_pid"; then
 	echo "FAIL host/builds-lane  (the lane stopped with an error)"
@@ -180,34 +193,24 @@ for c in "${builds_lane_cases[@]}"; do
 		echo "FAIL host/$c" >>"$RESULTS"
 	fi
 done
-passed() { grep -q -x "PASS host/$1" "$RESULTS"; }
 
-echo "== boot: our driver on the kernel without debug options (timing as shipped)"
-if passed build-base-kernel; then
-	KBUILD=$(readlink -f "$TOP/build/base/kernel") ART=$TOP/build/base \
-		"$TOP/qemu/run-cases.sh" rs-base spi_sifive_rs flash-probe flash-write-read unbind-during-mtd-io || true
-fi
-
-echo "== boot: the in-tree driver of patch 6, on the kernel the series check built"
+# The kernel the series check built last: the whole Rust series and the
+# fixes on the pristine tree, no debug options but DEBUG_KOBJECT_RELEASE
+# (qemu/kconfig/kobjrel.config), with the in-tree driver of patch 6.
+echo "== boot: the in-tree driver, on the series' kernel without debug options but delayed kobject releases"
 SERIES_BOOT=
-if passed patch-series; then
-	SERIES_BOOT=$(sed -n 's/^rust: in-tree boot artefacts: //p' "$CACHE"/series/checked-linux-* 2>/dev/null | tail -1)
+if grep -q -x "PASS host/patch-series" "$RESULTS"; then
+	SERIES_BOOT=$(sed -n 's/^in-tree boot artefacts: //p' "$CACHE"/series/checked-linux-* 2>/dev/null | tail -1)
 fi
 if [ -n "$SERIES_BOOT" ] && [ -f "$SERIES_BOOT/modules/spi_sifive_rs.ko" ]; then
 	mkdir -p "$TOP/build/intree/modules"
 	ln -sfn "$SERIES_BOOT/modules/spi_sifive_rs.ko" "$TOP/build/intree/modules/spi_sifive_rs.ko"
 	KBUILD=$SERIES_BOOT ART=$TOP/build/intree \
-		"$TOP/qemu/run-cases.sh" rs-intree spi_sifive_rs flash-probe flash-write-read flash-erase || true
+		"$TOP/qemu/run-cases.sh" rs-intree spi_sifive_rs flash-probe flash-write-read flash-erase \
+		unbind-during-mtd-io release-order-cycles || true
 else
 	echo "FAIL rs-intree/boot  (no in-tree driver: the series check did not finish)"
 	echo "FAIL rs-intree/boot" >>"$RESULTS"
-fi
-
-echo "== boot: our driver on a kernel that delays every kobject release (release order at unbind and rmmod)"
-if passed build-kobjrel-kernel; then
-	KBUILD=$(readlink -f "$TOP/build/kobjrel/kernel") ART=$TOP/build/kobjrel \
-		"$TOP/qemu/run-cases.sh" rs-kobjrel spi_sifive_rs \
-		release-order-cycles || true
 fi
 
 summary
