@@ -145,7 +145,7 @@ fi
 
 # The variant builds of our driver (its source and an overlay each), for the
 # benchmark and for the idle-teardown contrast case of the rs-driver boot.
-host_case variant-builds "$TOP/scripts/build-variants.sh" "$TOP/build/kernel" unprepare musttx nopm || true
+host_case variant-builds "$TOP/scripts/build-variants.sh" "$TOP/build/kernel" unprepare musttx nopm fenced ipwait || true
 # The builds lane may now build against the debug kernel too.
 touch "$built_marker"
 

@@ -190,11 +190,11 @@ fn markdown(
         let _ = writeln!(md, "![latency histogram](latency-{w}.svg)\n");
         let _ = writeln!(
             md,
-            "| variant | messages | p50 µs | p90 µs | p99 µs | max µs | submit→start p50 µs | cycle p50 µs | kthread switches/msg | IRQs/msg | SPI allocs/msg | payload MB/s | MMIO/msg | MMIO/byte |"
+            "| variant | messages | p50 µs | p90 µs | p99 µs | max µs | submit→start p50 µs | cycle p50 µs | kthread switches/msg | IRQs/msg | SPI allocs/msg | runtime PM transitions/run | payload MB/s | MMIO/msg | MMIO/byte |"
         );
         let _ = writeln!(
             md,
-            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
         );
         for s in summaries.iter().filter(|s| s.workload == *w) {
             let per_msg = mmio
@@ -204,7 +204,7 @@ fn markdown(
             let rx = meta.rx_bytes.get(*w).copied().unwrap_or(0) as f64;
             let _ = writeln!(
                 md,
-                "| {} | {} | {:.1} | {:.1} | {:.1} | {:.1} | {} | {:.1} | {:.3} | {:.2} | {:.2} | {:.3} | {} | {} |",
+                "| {} | {} | {:.1} | {:.1} | {:.1} | {:.1} | {} | {:.1} | {:.3} | {:.2} | {:.2} | {:.1} | {:.3} | {} | {} |",
                 s.variant,
                 s.messages,
                 s.p50_us,
@@ -220,6 +220,7 @@ fn markdown(
                 s.kthread_switches_per_msg,
                 s.irqs_per_msg,
                 s.spi_allocs_per_msg,
+                s.rpm_transitions_per_run,
                 s.msgs_per_s * rx / 1e6,
                 per_msg.map_or("-".into(), |v| format!("{v:.1}")),
                 per_msg.map_or("-".into(), |v| format!("{:.3}", v / rx)),
@@ -473,6 +474,20 @@ fn targets(
             &|v| v == 0.0,
         );
     }
+    // Each MTD run reads back to back after the controller autosuspended: one resume is due,
+    // and the autosuspend after the run's end marker is not counted.
+    let transitions: Vec<f64> = boot
+        .runs
+        .iter()
+        .filter(|r| r.variant == ours && r.workload == "mtd4k")
+        .map(|r| r.rpm_transitions as f64)
+        .collect();
+    row(
+        "runtime PM transitions per run of back-to-back MTD reads",
+        "≤ 2",
+        Spread::of(&transitions),
+        &|v| v <= 2.0,
+    );
     for w in workloads {
         let v = mmio
             .get(ours)
@@ -809,7 +824,9 @@ round trip through `dd`, mtdchar and spi-nor, the same code for every variant) a
 *submit→start* is the core's work before the driver sees an SPI message (the `io_mutex`, the
 runtime PM resume, the prepare hooks); it does not exist for memory operations. *kthread
 switches* counts `sched_switch` into the controller's `spi0` kthread; *SPI allocs* counts
-`kmalloc` called from the SPI core itself; *MMIO* counts the controller's register accesses in
+`kmalloc` called from the SPI core itself; *runtime PM transitions* counts the controller
+device's `rpm_status` events to `RPM_ACTIVE` or `RPM_SUSPENDED` between a run's markers (a run
+starts on an idle, suspended controller; its autosuspend comes after the end marker); *MMIO* counts the controller's register accesses in
 QEMU's trace, differenced between two workload sizes so boot and probe traffic cancel.
 
 **The paths.** `spidev`'s `SPI_IOC_MESSAGE` calls `spi_sync()`. On an idle controller
@@ -838,6 +855,11 @@ four transfers (command, address, dummy, data) and calls `spi_sync()` as above.
   memory operations, which bypass `spi_map_msg`, nor for the 4-byte messages, which have a tx
   buffer.
 - *rust-norpm*: the same source built without runtime PM.
+- *rust-fenced*: the same source with the ordered accessors (`readl`/`writel`, with their
+  fences) in the FIFO loops; the relaxed ones are the only difference.
+- *rust-ipwait*: the same source with each chunk that receives waiting for the receive
+  watermark (RXMARK, status reads) before reading RXDATA; polling RXDATA's empty flag is the
+  only difference.
 
 Each variant module is checked before it is measured: the guest refuses a module whose probe
 line does not name the variant it claims.
