@@ -3,7 +3,8 @@
 # Builds the kernel crate with our additions (rust/kernel.o and the C helpers)
 # under configurations the test kernels do not have: without CONFIG_PM (so
 # without CONFIG_PM_SLEEP), without CONFIG_SPI, and with SPI but without
-# CONFIG_SPI_MEM (kernel::spi's spi-mem part compiled out). Each has its own
+# CONFIG_SPI_MEM (kernel::spi's spi-mem part compiled out); the first and the
+# last in one build, as each build costs a kernel crate. Each has its own
 # build directory in the cache; a stamp skips a configuration whose inputs
 # did not change since it last built cleanly.
 set -euo pipefail
@@ -40,8 +41,9 @@ check() { # NAME CONFIG-LINE...
 	echo "$name: builds"
 }
 
-check no-pm '# CONFIG_PM is not set' '# CONFIG_PM_SLEEP is not set' '# CONFIG_SUSPEND is not set' \
-	'# CONFIG_HIBERNATION is not set'
+# Two builds cover the three configurations: without runtime PM (and so
+# without the PM callbacks) and without SPI-MEM (spi-nor selects it: off too)
+# in one, without SPI in the other.
+check no-pm-no-spi-mem '# CONFIG_PM is not set' '# CONFIG_PM_SLEEP is not set' '# CONFIG_SUSPEND is not set' \
+	'# CONFIG_HIBERNATION is not set' '# CONFIG_SPI_MEM is not set' '# CONFIG_MTD_SPI_NOR is not set' 'CONFIG_SPI=y'
 check no-spi '# CONFIG_SPI is not set'
-# spi-nor selects SPI_MEM: off too.
-check no-spi-mem '# CONFIG_SPI_MEM is not set' '# CONFIG_MTD_SPI_NOR is not set' 'CONFIG_SPI=y'

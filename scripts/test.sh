@@ -39,7 +39,6 @@ host_case() { # NAME CMD...
 		printf 'PASS host/%s\n' "$name"
 		echo "PASS host/$name" >>"$RESULTS"
 	else
-		# One write, so that the other lane's lines cannot come between.
 		printf '%s\n' "$(printf 'FAIL host/%s\n' "$name"; echo "$out" | tail -30 | sed 's/^/      /')"
 		echo "FAIL host/$name" >>"$RESULTS"
 		return 1
@@ -71,8 +70,7 @@ if [ "$tier" = full ]; then
 	host_case spitrace-lint "$TOP/scripts/lint.sh" spitrace || true
 fi
 
-# The test kernels' sources (the series applied) and the patch series, made
-# once before anything runs beside anything else.
+# The test kernels' sources (the series applied) and the fixes series.
 echo "== sources (kernel, our series)"
 host_case sources bash -c '"$0/scripts/install-bindgen.sh" && "$0/scripts/apply-series.sh" "$("$0/scripts/fetch-kernel.sh")" >/dev/null && "$0/scripts/make-fixes.sh" >/dev/null' "$TOP" || {
 	summary
@@ -86,43 +84,6 @@ static_checks() {
 	# What our types must refuse (a controller's data reached past its registration).
 	host_case compile-fail "$TOP/scripts/check-compile-fail.sh" "$TOP/build/kernel" || true
 }
-
-# From here, in the full tier, two lanes run side by side (scripts/test.sh
-# runs the lanes, the checks are the same): the builds lane at a lower
-# priority, with the builds no boot waits for (the kernel crate's other
-# configurations, the series check, then the static checks once the debug
-# kernel and the modules are built), and the main lane, which builds the
-# debug kernel and boots it. Each lane's lines are printed as they come; the
-# boot of the series' kernel follows once both are done.
-builds_lane_cases=(kernel-crate-configs patch-series clippy clippy-kernel-crate compile-fail)
-built_marker=$logs/.debug-kernel-built
-rm -f "$built_marker"
-builds_lane() {
-	local start=$SECONDS
-	# The kernel crate without runtime PM and without SPI (configurations no test boots).
-	host_case kernel-crate-configs "$TOP/scripts/check-kernel-crate-configs.sh" || true
-	# The series: git am on the pristine tree, checkpatch --strict, every
-	# patch built in order, the in-tree driver, make rustdoc; the fixes on top.
-	host_case patch-series "$TOP/scripts/check-patches.sh" || true
-	while [ ! -e "$built_marker" ]; do sleep 5; done
-	static_checks
-	echo "== builds lane done in $((SECONDS - start)) s"
-}
-# Stops a lane and everything it started.
-kill_tree() { # PID
-	local child
-	for child in $(pgrep -P "$1" || true); do kill_tree "$child"; done
-	kill "$1" 2>/dev/null || true
-}
-if [ "$tier" = full ]; then
-	(
-		renice -n 10 -p "$BASHPID" >/dev/null
-		builds_lane
-	) &
-	builds_pid=$!
-	trap 'kill_tree "$builds_pid"' EXIT
-fi
-main_start=$SECONDS
 
 echo "== build (kernel, modules, guest tools)"
 # The tests run on the debug kernel (lockdep, KASAN, kmemleak, failslab) unless told otherwise.
@@ -146,8 +107,7 @@ fi
 # The variant builds of our driver (its source and an overlay each), for the
 # benchmark and for the idle-teardown contrast case of the rs-driver boot.
 host_case variant-builds "$TOP/scripts/build-variants.sh" "$TOP/build/kernel" unprepare musttx nopm fenced ipwait || true
-# The builds lane may now build against the debug kernel too.
-touch "$built_marker"
+static_checks
 
 echo "== boot: kernel's C spi-sifive driver"
 FLASH=$logs/c-driver.flash
@@ -177,22 +137,17 @@ FLASH=$FLASH "$TOP/qemu/run-cases.sh" rs-driver spi_sifive_rs \
 echo "== boot: same flash image again"
 FLASH=$FLASH "$TOP/qemu/run-cases.sh" rs-driver-reboot spi_sifive_rs flash-persist-read || true
 
-echo "== boot: stress (64 MiB verified, 200 unbind/bind, 50 rmmod/insmod; several minutes)"
+echo "== boot: stress (32 MiB verified, 100 unbind/bind, 25 rmmod/insmod; several minutes)"
 "$TOP/qemu/run-cases.sh" rs-stress spi_sifive_rs stress || true
 
-echo "== main lane done in $((SECONDS - main_start)) s; waiting for the builds lane"
-# The builds lane's plan: a case of it without a result failed.
-if ! wait "$builds_pid"; then
-	echo "FAIL host/builds-lane  (the lane stopped with an error)"
-	echo "FAIL host/builds-lane" >>"$RESULTS"
-fi
-trap - EXIT
-for c in "${builds_lane_cases[@]}"; do
-	if ! grep -q -E "^(PASS|FAIL) host/$c\$" "$RESULTS"; then
-		echo "FAIL host/$c  (no result: the builds lane stopped before it)"
-		echo "FAIL host/$c" >>"$RESULTS"
-	fi
-done
+# Builds no boot of the debug kernel needs, after its boots (on 2 cores a
+# build beside a boot slows both, and stretches the guest's timing checks).
+echo "== builds (the kernel crate's other configurations, the patch series)"
+# The kernel crate without runtime PM and SPI-MEM, and without SPI.
+host_case kernel-crate-configs "$TOP/scripts/check-kernel-crate-configs.sh" || true
+# The series: git am on the pristine tree, checkpatch --strict, every
+# patch built in order, the in-tree driver, make rustdoc; the fixes on top.
+host_case patch-series "$TOP/scripts/check-patches.sh" || true
 
 # The kernel the series check built last: the whole Rust series and the
 # fixes on the pristine tree, no debug options but DEBUG_KOBJECT_RELEASE
