@@ -11,7 +11,7 @@ ROUNDS=${ROUNDS:-5} MSGS=${MSGS:-1000} READS=${READS:-64}
 # name:module; the rust-* variants are separate builds of our source with an
 # overlay each (series/variants/, see build-variants.sh), and the guest checks
 # each one's probe line before measuring it.
-VARIANTS="c:spi-sifive rust:spi_sifive_rs rust-unprepare:unprepare/spi_sifive_rs rust-musttx:musttx/spi_sifive_rs rust-norpm:nopm/spi_sifive_rs"
+VARIANTS="c:spi-sifive rust:spi_sifive_rs rust-unprepare:unprepare/spi_sifive_rs rust-musttx:musttx/spi_sifive_rs rust-norpm:nopm/spi_sifive_rs rust-fenced:fenced/spi_sifive_rs rust-ipwait:ipwait/spi_sifive_rs"
 # The idle-teardown contrast's variants (bench-contrast.sh), the same form.
 CONTRAST_VARIANTS="rust:spi_sifive_rs rust-unprepare:unprepare/spi_sifive_rs rust-musttx:musttx/spi_sifive_rs"
 out=$TOP/results/bench
@@ -21,7 +21,7 @@ step() { echo "bench: $*" >&2; }
 
 step "building (kernel without debug options, modules, spitrace)"
 VARIANT=base "$TOP/scripts/build.sh" >/dev/null
-"$TOP/scripts/build-variants.sh" "$TOP/build/kernel" unprepare musttx nopm
+"$TOP/scripts/build-variants.sh" "$TOP/build/kernel" unprepare musttx nopm fenced ipwait
 spitrace=$("$TOP/scripts/build-spitrace.sh")
 export KBUILD
 KBUILD=$(readlink -f "$TOP/build/kernel")
@@ -121,7 +121,9 @@ grep -q '^FAIL' "$RESULTS" && die "an MMIO boot failed (see build/logs/)"
 # An MTD read is spi-nor's quad I/O read (0xec, 1-4-4): 1 command byte, 4
 # address bytes and 3 dummy bytes, then 4096 data bytes. The command goes out
 # on one wire and the address on four, and the frame format may change only
-# with the transmit FIFO empty: 2 waits before the 512 data chunks.
+# with the transmit FIFO empty: 2 waits before the 512 data chunks, which
+# need none (RXDATA tells whether a frame came). A 4-byte message is one
+# chunk that receives: no wait.
 kernel=$(make -s -C "$KBUILD" kernelversion 2>/dev/null || cat "$CACHE/src"/*/.unpacked)
 cat >"$work/meta.json" <<META
 {"date": "$(date -u '+%Y-%m-%d %H:%M UTC')",
@@ -131,7 +133,7 @@ cat >"$work/meta.json" <<META
  "rounds": $ROUNDS,
  "rx_bytes": {"jedec4": 4, "mtd4k": 4096},
  "frames": {"jedec4": 4, "mtd4k": 4104},
- "chunks": {"jedec4": 1, "mtd4k": 514}}
+ "tx_waits": {"jedec4": 0, "mtd4k": 2}}
 META
 step "analysing"
 "$spitrace" report "$work/trace.txt" --icount-trace "$work/trace-icount.txt" --extra "$work/extra.txt" --mmio "$work/mmio.json" --meta "$work/meta.json" --out "$out"

@@ -50,27 +50,7 @@ log=$out/build.log
 
 kmake rustavailable >"$log" 2>&1 || die "Rust toolchain not usable for the kernel: $(grep -m1 -i 'error\|not' "$log") (log: $log)"
 
-# allnoconfig + fragments, then check that every fragment line stuck.
-kmake allnoconfig >>"$log" 2>&1 || die "allnoconfig failed (log: $log)"
-"$src/scripts/kconfig/merge_config.sh" -m -O "$out" "$out/.config" "${fragments[@]}" >>"$log" 2>&1 ||
-	die "merge_config.sh failed (log: $log)"
-kmake olddefconfig >>"$log" 2>&1 || die "olddefconfig failed (log: $log)"
-bad=0
-for f in "${fragments[@]}"; do
-	while IFS= read -r line; do
-		case $line in
-		CONFIG_*=*) opt=${line%%=*} ;;
-		"# CONFIG_"*" is not set") opt=${line#\# }; opt=${opt%% *} ;;
-		*) continue ;;
-		esac
-		got=$(grep -E "^$opt=|^# $opt is not set" "$out/.config" || echo "# $opt is not set")
-		if [ "$got" != "$line" ]; then
-			note "config: wanted '$line' from $(basename "$f"), got '$got'"
-			bad=1
-		fi
-	done <"$f"
-done
-[ $bad -eq 0 ] || die "kernel configuration does not have every wanted option (see above)"
+"$TOP/scripts/kconfig.sh" "$src" "$out" "$log" "${fragments[@]}"
 
 note "building kernel $version ($name) in $out; a cold build takes ~12 min on 2 cores"
 kmake -j"$(nproc)" Image modules >>"$log" 2>&1 ||

@@ -1,20 +1,25 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # Checks the patch series of scripts/make-patches.sh, and then the fixes
-# series of scripts/make-fixes.sh, each against the pristine kernel tree, in
-# a scratch tree cloned from its repository (sharing its objects):
-#   - every patch applies with `git am`;
+# series of scripts/make-fixes.sh, in a scratch tree cloned from the pristine
+# kernel's repository (sharing its objects):
+#   - each series applies with `git am` to the pristine tree;
 #   - scripts/checkpatch.pl --strict finds no ERROR and no WARNING in any
 #     patch (CHECKs are printed, not fatal);
-#   - every commit builds (allnoconfig + qemu/kconfig/base.config + the
-#     series' own options, $fragment below: the in-tree driver and the sample
-#     as modules; Image and modules, no compiler warning), and after the last
-#     one their modules exist;
+#   - every commit of the Rust series builds on the pristine tree, and every
+#     commit of the fixes on top of the Rust series (the two touch disjoint
+#     files: the fixes apply the same to either, checked above), each with
+#     allnoconfig + qemu/kconfig/base.config + kobjrel.config + the series'
+#     own options ($fragment below: the in-tree driver and the sample as
+#     modules); Image and modules, no compiler warning; after the Rust series
+#     its modules exist;
 #   - `make rustdoc` builds without a warning;
 #   - `make rustfmtcheck` finds every Rust file of the tree formatted
-#   (the last three for the Rust series; the fixes get the builds).
-# Prints one line per check. Success is cached with a stamp keyed by the
-# hash of the patches, so a warm run takes seconds.
+#   (the last two for the Rust series).
+# The last build, the whole Rust series and the fixes, is kept as a kernel to
+# boot (make test's rs-intree boot: the in-tree driver, delayed kobject
+# releases). Prints one line per check. Success is cached with a stamp keyed
+# by the hash of the patches, so a warm run takes seconds.
 set -euo pipefail
 . "$(dirname "$0")/env.sh"
 ensure_cache
@@ -46,7 +51,8 @@ CONFIG_SAMPLES=y
 CONFIG_SAMPLES_RUST=y
 CONFIG_SAMPLE_RUST_DRIVER_SPI=m"
 stamp=$CACHE/series/checked-linux-$version
-key=$(hash_inputs "${rust_series[@]}" "${fixes_series[@]}" "$TOP/qemu/kconfig/base.config" "$TOP/scripts/check-patches.sh")
+key=$(hash_inputs "${rust_series[@]}" "${fixes_series[@]}" "$TOP/qemu/kconfig/base.config" \
+	"$TOP/qemu/kconfig/kobjrel.config" "$TOP/scripts/check-patches.sh" "$TOP/scripts/kconfig.sh")
 if [ "$(head -1 "$stamp" 2>/dev/null)" = "$key" ]; then
 	tail -n +2 "$stamp"
 	echo "(unchanged since the last successful check: $(date -r "$stamp" '+%F %T'))"
@@ -85,10 +91,10 @@ PATH=$cpath python3 -c 'import ply, git' 2>/dev/null ||
 "$TOP/scripts/install-bindgen.sh"
 need "$RUSTC_BIN" "$BINDGEN" "$LLVM_BIN/clang"
 kernel_env
-out=$CACHE/series/build-$({ echo "$version"; cat "$TOP/qemu/kconfig/base.config"; echo "$fragment"; } | sha256sum | cut -c1-16)
+configs=("$TOP/qemu/kconfig/base.config" "$TOP/qemu/kconfig/kobjrel.config")
+out=$CACHE/series/build-$({ echo "$version"; cat "${configs[@]}"; echo "$fragment"; } | sha256sum | cut -c1-16)
 mkdir -p "$out"
 echo "$fragment" >"$out/series.config"
-fragments=("$TOP/qemu/kconfig/base.config" "$out/series.config")
 kmake() { make -C "$wt" O="$out" "${KMAKE_VARS[@]}" "$@"; }
 # The modules of the series' options, built after its last commit.
 modules=(drivers/spi/spi_sifive_rs/spi_sifive_rs.ko samples/rust/rust_driver_spi.ko)
@@ -97,12 +103,12 @@ count_warnings() { grep -E '(^|: )warning:' "$1" | grep -c -v -E '^warning: [0-9
 
 # --- Apply ---------------------------------------------------------------------
 
-# git am of PATCHES on the pristine tree; sets commits. NAME says which series.
-apply_series() { # NAME PATCHES...
-	local name=$1 p applied=0
-	shift
+# git am of PATCHES on the commit ONTO; sets commits. NAME says which series.
+apply_series() { # NAME ONTO PATCHES...
+	local name=$1 onto=$2 p applied=0
+	shift 2
 	git am --abort >/dev/null 2>&1 || true
-	git checkout -q -f --detach "$base"
+	git checkout -q -f --detach "$onto"
 	git clean -q -f -d -x
 	for p in "$@"; do
 		if ! git am -q "$p" >"$amlog" 2>&1; then
@@ -113,8 +119,12 @@ apply_series() { # NAME PATCHES...
 		fi
 		applied=$((applied + 1))
 	done
-	report "$name: apply: $applied of $# patches applied to linux-$version (base ${base:0:12})"
-	mapfile -t commits < <(git rev-list --reverse "$base..HEAD")
+	if [ "$onto" = "$base" ]; then
+		report "$name: apply: $applied of $# patches applied to linux-$version (base ${base:0:12})"
+	else
+		report "$name: apply: $applied of $# patches applied on top of the Rust series"
+	fi
+	mapfile -t commits < <(git rev-list --reverse "$onto..HEAD")
 }
 
 # --- checkpatch ----------------------------------------------------------------
@@ -142,7 +152,7 @@ checkpatch_series() { # NAME PATCHES...
 
 # Builds each of commits in order; sets built to the number that built.
 build_commits() { # NAME
-	local name=$1 n=0 c subject log start bad line opt got warnings
+	local name=$1 n=0 c subject log start line opt warnings
 	built=0
 	for c in "${commits[@]}"; do
 		n=$((n + 1))
@@ -151,28 +161,14 @@ build_commits() { # NAME
 		log=$out/build-$name-$n.log
 		start=$(date +%s)
 		# The configuration is made again at each commit: a commit that adds a
-		# Kconfig symbol sees it set, one before it drops it.
-		{
-			kmake allnoconfig &&
-				"$wt/scripts/kconfig/merge_config.sh" -m -O "$out" "$out/.config" "${fragments[@]}" &&
-				kmake olddefconfig
-		} >"$out/config-$name-$n.log" 2>&1 || die "configuration failed at $name commit $n (log: $out/config-$name-$n.log)"
-		bad=""
+		# Kconfig symbol of the series sees it set, one before it goes without.
 		while IFS= read -r line; do
-			case $line in
-			CONFIG_*=*) opt=${line%%=*} ;;
-			"# CONFIG_"*" is not set") opt=${line#\# }; opt=${opt%% *} ;;
-			*) continue ;;
-			esac
-			# A symbol of the series exists only from the commit that adds it.
-			if grep -qx -e "$line" "$out/series.config" &&
-				! git grep -q -E "^(menu)?config ${opt#CONFIG_}\$" -- '*Kconfig*'; then
-				continue
-			fi
-			got=$(grep -E "^$opt=|^# $opt is not set" "$out/.config" || echo "# $opt is not set")
-			[ "$got" = "$line" ] || bad+=" $line (got: $got);"
-		done < <(cat "${fragments[@]}")
-		[ -z "$bad" ] || die "$name commit $n: configuration options did not stick:$bad"
+			opt=${line%%=*}
+			if git grep -q -E "^(menu)?config ${opt#CONFIG_}\$" -- '*Kconfig*'; then echo "$line"; fi
+		done <"$out/series.config" >"$out/series-here.config"
+		: >"$out/config-$name-$n.log"
+		"$TOP/scripts/kconfig.sh" "$wt" "$out" "$out/config-$name-$n.log" "${configs[@]}" \
+			"$out/series-here.config" || die "$name commit $n: no configuration with the series' options"
 		# A module left over from an earlier build must not pass for this one's.
 		for ko in "${modules[@]}"; do rm -f "${out:?}/$ko"; done
 		if ! kmake -j"$(nproc)" Image modules >"$log" 2>&1; then
@@ -193,12 +189,15 @@ build_commits() { # NAME
 
 # --- The Rust series -------------------------------------------------------------
 
-apply_series rust "${rust_series[@]}"
+apply_series rust "$base" "${rust_series[@]}"
+rust_head=$(git rev-parse HEAD)
 kmake rustavailable >"$out/rustavailable.log" 2>&1 ||
 	die "Rust toolchain not usable for the kernel: $(grep -m1 -i 'error\|not' "$out/rustavailable.log") (log: $out/rustavailable.log)"
 checkpatch_series rust "${rust_series[@]}"
 build_commits rust
-if [ "$built" = "${#commits[@]}" ]; then
+rust_complete=0
+[ "$built" = "${#commits[@]}" ] && rust_complete=1
+if [ "$rust_complete" = 1 ]; then
 	for ko in "${modules[@]}"; do
 		if [ -f "$out/$ko" ]; then
 			report "rust: module: $ko built in-tree ($(stat -c %s "$out/$ko") bytes)"
@@ -207,19 +206,6 @@ if [ "$built" = "${#commits[@]}" ]; then
 			failed=1
 		fi
 	done
-
-	# --- A bootable kernel with the in-tree driver -----------------------
-	# The last commit's Image and in-tree driver, kept for the rs-intree
-	# boot of make test (the fixes series below rebuilds $out): laid out as
-	# run-cases.sh wants a kernel build (Image, gen_init_cpio) plus the
-	# artefacts' modules/.
-	boot=$out/intree-boot
-	rm -rf "$boot"
-	mkdir -p "$boot/arch/riscv/boot" "$boot/usr" "$boot/modules"
-	cp "$out/arch/riscv/boot/Image" "$boot/arch/riscv/boot/Image"
-	cp "$out/usr/gen_init_cpio" "$boot/usr/gen_init_cpio"
-	cp "$out/drivers/spi/spi_sifive_rs/spi_sifive_rs.ko" "$boot/modules/spi_sifive_rs.ko"
-	report "rust: in-tree boot artefacts: $boot"
 
 	# --- rustdoc ---------------------------------------------------------
 	log=$out/rustdoc.log
@@ -250,11 +236,52 @@ fi
 
 # --- The fixes series ------------------------------------------------------------
 
-apply_series fixes "${fixes_series[@]}"
+# The fixes apply to the pristine tree: checked in an index of its own, so the
+# work tree stays at the Rust series (a checkout of the pristine tree would
+# touch every file of the Rust series, and the build below would rebuild them).
+pristine_index=$(mktemp)
+GIT_INDEX_FILE=$pristine_index git read-tree "$base"
+n=0
+for p in "${fixes_series[@]}"; do
+	if ! GIT_INDEX_FILE=$pristine_index git apply --cached "$p" >"$amlog" 2>&1; then
+		sed 's/^/    /' "$amlog"
+		rm -f "$pristine_index"
+		report "fixes: apply: $(basename "$p") does not apply to linux-$version ($n of ${#fixes_series[@]} applied)"
+		exit 1
+	fi
+	n=$((n + 1))
+done
+rm -f "$pristine_index"
+report "fixes: apply: $n of ${#fixes_series[@]} patches apply to linux-$version (base ${base:0:12})"
 # The ids of the Fixes: tags are upstream commits, which the pristine tree (a
 # release tarball, no history) does not have: checkpatch cannot look them up.
 EXTRA_CHECKPATCH_ARGS="--ignore UNKNOWN_COMMIT_ID" checkpatch_series fixes "${fixes_series[@]}"
-build_commits fixes
+# Built on top of the Rust series: the same commits as on the pristine tree
+# for the files they touch, and the build directory needs no rebuild of what
+# the Rust series changed.
+fixes_complete=0
+if [ "$rust_complete" = 1 ]; then
+	apply_series fixes "$rust_head" "${fixes_series[@]}"
+	build_commits fixes
+	[ "$built" = "${#commits[@]}" ] && fixes_complete=1
+else
+	report "fixes: build: not tried, the Rust series did not build"
+	failed=1
+fi
+
+# --- A bootable kernel with the in-tree driver ---------------------------------
+
+# The last build (the Rust series and the fixes) as run-cases.sh wants a
+# kernel build (Image, gen_init_cpio) plus the artefacts' modules/.
+if [ "$failed" = 0 ] && [ "$fixes_complete" = 1 ]; then
+	boot=$out/intree-boot
+	rm -rf "$boot"
+	mkdir -p "$boot/arch/riscv/boot" "$boot/usr" "$boot/modules"
+	cp "$out/arch/riscv/boot/Image" "$boot/arch/riscv/boot/Image"
+	cp "$out/usr/gen_init_cpio" "$boot/usr/gen_init_cpio"
+	cp "$out/drivers/spi/spi_sifive_rs/spi_sifive_rs.ko" "$boot/modules/spi_sifive_rs.ko"
+	report "in-tree boot artefacts: $boot"
+fi
 
 if [ "$failed" != 0 ]; then
 	rm -f "$stamp"

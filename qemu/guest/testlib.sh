@@ -197,6 +197,8 @@ load_bench_variant() {
 	musttx/*) want="benchmark variant: MUST_TX" ;;
 	unprepare/*) want="benchmark variant: unprepare hook" ;;
 	nopm/*) want="benchmark variant: no runtime PM" ;;
+	fenced/*) want="benchmark variant: ordered FIFO accesses" ;;
+	ipwait/*) want="benchmark variant: status reads before RXDATA" ;;
 	*) want="" ;;
 	esac
 	line=$(rs_probe_line)

@@ -79,9 +79,19 @@ static int jedec(int fd)
 {
 	uint8_t tx[4] = { CMD_RDID }, rx[4] = { 0 };
 	struct spi_ioc_transfer x = { .tx_buf = (uintptr_t)tx, .rx_buf = (uintptr_t)rx, .len = 4 };
+	struct timespec start, end;
+	int err;
 
-	if (message(fd, &x, 1))
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	if (message(fd, &x, 1)) {
+		/* How long the failed ioctl took, for a test of the driver's bound. */
+		err = errno;
+		clock_gettime(CLOCK_MONOTONIC, &end);
+		fprintf(stderr, "spitool: the failed message took %.3f s\n",
+			(end.tv_sec - start.tv_sec) + (end.tv_nsec - start.tv_nsec) / 1e9);
+		errno = err;
 		return fail("SPI_IOC_MESSAGE (full duplex)");
+	}
 	return check_id(id_of(rx + 1));
 }
 

@@ -11,7 +11,7 @@ use kernel::{
     clk::Clk,
     device::{Bound, Device},
     fault_inject::FaultAttr,
-    io::{mem::IoMem, poll::read_poll_timeout, Io},
+    io::{mem::IoMem, poll::read_poll_timeout, Io, IoBase, Region, RelaxedMmio},
     irq::{self, IrqReturn},
     prelude::*,
     spi::{self, Buffers, Mode, Nbits},
@@ -36,6 +36,13 @@ const IRQ_SLACK: Delta = Delta::from_millis(200);
 pub(crate) const MAX_DEPTH: usize = 8;
 
 pub(crate) type Regs<'a> = &'a IoMem<'a, { regs::SIZE }>;
+
+/// The registers with relaxed accessors (`readl_relaxed`, `writel_relaxed`: no fences), for
+/// the FIFO loops. Accesses to one device stay in program order without fences
+/// (`Documentation/memory-barriers.txt`, "KERNEL I/O BARRIER EFFECTS"); what the fences add is
+/// ordering against normal memory for DMA, and these loops move data by the CPU only. The
+/// ordered accesses around them (IE, CSMODE, under the locks) keep their fences.
+pub(crate) type FifoRegs<'a> = RelaxedMmio<'a, Region<{ regs::SIZE }>>;
 
 /// The controller's operations (`kernel::spi`), on the shared [`SifiveSpi`].
 pub(crate) struct SifiveSpiOps;
@@ -165,6 +172,11 @@ impl<'bound> SifiveSpi<'bound> {
     /// The registers.
     pub(crate) fn io(&self) -> Regs<'_> {
         &self.iomem
+    }
+
+    /// The registers, for the FIFO loops ([`FifoRegs`]).
+    fn fifo(&self) -> FifoRegs<'_> {
+        self.io().as_view().relaxed()
     }
 
     /// Disables the interrupt sources, under the lock that owns IE: a waiter still counting on
@@ -471,9 +483,10 @@ impl Engine<'_, '_> {
     /// The FIFOs are empty when a chunk starts (the previous one was waited for), so the
     /// transmit FIFO is filled without checking its full flag.
     pub(crate) fn send(&self, tx: impl Iterator<Item = u8>, rx: Option<&mut [u8]>) -> Result {
+        let fifo = self.hw.fifo();
         let mut n = 0u32;
         for byte in tx {
-            self.io().write_reg(TXDATA::zeroed().with_data(byte));
+            fifo.write_reg(TXDATA::zeroed().with_data(byte));
             n += 1;
         }
         if n == 0 {
@@ -481,21 +494,70 @@ impl Engine<'_, '_> {
         }
         let wire_ns = u64::from(n) * self.byte_ns.get();
         match rx {
-            Some(rx) => {
-                // RXWM is pending once the receive FIFO holds more than `n - 1` frames.
-                if self.rxmark.get() != Some(n - 1) {
-                    self.io().write_reg(RXMARK::zeroed().try_with_mark(n - 1)?);
-                    self.rxmark.set(Some(n - 1));
-                }
-                self.wait(IE::zeroed().with_rxwm(true), wire_ns)?;
-                for byte in rx.iter_mut() {
-                    *byte = self.io().read(RXDATA).data().get() as u8;
-                }
-            }
+            Some(rx) => self.receive(rx, wire_ns),
             // TXWM (mark 1) is pending once the transmit FIFO is empty.
-            None => self.wait(IE::zeroed().with_txwm(true), wire_ns)?,
+            None => self.wait(IE::zeroed().with_txwm(true), wire_ns),
+        }
+    }
+
+    /// Receives the frames of the chunk just sent into `rx`: a short chunk is polled from
+    /// RXDATA itself (its empty flag tells whether a frame came, so no status read is needed
+    /// besides), the rest of a long or late one comes with the watermark interrupt.
+    fn receive(&self, rx: &mut [u8], wire_ns: u64) -> Result {
+        let fifo = self.hw.fifo();
+        let wire = Delta::from_nanos(wire_ns as i64);
+        let got = if wire_ns <= POLL_MAX_NS && !self.hw.fail_poll.should_fail(1) {
+            self.receive_polled(rx, wire)
+        } else {
+            0
+        };
+        let rest = rx.get_mut(got..).unwrap_or_default();
+        if rest.is_empty() {
+            return Ok(());
+        }
+        // RXWM is pending once the receive FIFO holds more than `n - 1` frames.
+        let n = rest.len() as u32;
+        if self.rxmark.get() != Some(n - 1) {
+            self.io().write_reg(RXMARK::zeroed().try_with_mark(n - 1)?);
+            self.rxmark.set(Some(n - 1));
+        }
+        self.wait_irq(IE::zeroed().with_rxwm(true), wire)?;
+        for byte in rest.iter_mut() {
+            *byte = fifo.read(RXDATA).data().get() as u8;
         }
         Ok(())
+    }
+
+    /// Reads frames into `rx` as they arrive, for at most twice the wire time plus
+    /// [`POLL_SLACK`]; returns how many came.
+    fn receive_polled(&self, rx: &mut [u8], wire: Delta) -> usize {
+        let fifo = self.hw.fifo();
+        let mut got = 0;
+        // Most frames are there by the time they are read: a few empty reads are allowed
+        // before paying for clock reads in the bounded poll.
+        let mut empty_reads = 0;
+        while got < rx.len() && empty_reads < FAST_POLLS {
+            if !read_frame(fifo, rx, &mut got) {
+                empty_reads += 1;
+            }
+        }
+        if got < rx.len() {
+            let budget = Delta::from_nanos(2 * wire.as_nanos() + POLL_SLACK.as_nanos());
+            let len = rx.len();
+            // The budget can run out on a healthy controller (the poller was preempted or
+            // interrupted for longer): the interrupt wait that follows, with its own bound,
+            // decides.
+            let _ = read_poll_timeout(
+                || {
+                    read_frame(fifo, rx, &mut got);
+                    Ok(got)
+                },
+                |&n| n == len,
+                Delta::ZERO,
+                budget,
+            );
+        }
+        got
     }
 
     /// Waits until the interrupt condition `cond` is pending: polls short chunks, sleeps on
@@ -506,14 +568,15 @@ impl Engine<'_, '_> {
         if wire_ns <= POLL_MAX_NS && !self.hw.fail_poll.should_fail(1) {
             // Most chunks are done by the time they are checked: try a few status reads
             // before paying for clock reads in the bounded poll.
+            let fifo = self.hw.fifo();
             for _ in 0..FAST_POLLS {
-                if self.io().read(IP).into_raw() & want != 0 {
+                if fifo.read(IP).into_raw() & want != 0 {
                     return Ok(());
                 }
             }
             let budget = Delta::from_nanos(2 * wire.as_nanos() + POLL_SLACK.as_nanos());
             let polled = read_poll_timeout(
-                || Ok(self.io().read(IP).into_raw()),
+                || Ok(fifo.read(IP).into_raw()),
                 |ip| ip & want != 0,
                 Delta::ZERO,
                 budget,
@@ -569,4 +632,19 @@ impl Engine<'_, '_> {
             }
         }
     }
+}
+
+/// Reads RXDATA once: a frame that came is stored at `rx[*got]`, counted, and `true` returned.
+/// With `rx` full already, RXDATA is left alone and `false` returned.
+fn read_frame(fifo: FifoRegs<'_>, rx: &mut [u8], got: &mut usize) -> bool {
+    let Some(slot) = rx.get_mut(*got) else {
+        return false;
+    };
+    let frame = fifo.read(RXDATA);
+    if frame.empty() {
+        return false;
+    }
+    *slot = frame.data().get() as u8;
+    *got += 1;
+    true
 }

@@ -278,7 +278,7 @@ mod tests {
         let meta = |cpus: u32| {
             report::Meta::parse(&format!(
                 r#"{{"date": "d", "kernel": "k", "qemu": "q", "cpus": {cpus}, "rounds": 1,
-                    "rx_bytes": {{}}, "frames": {{}}, "chunks": {{}}}}"#
+                    "rx_bytes": {{}}, "frames": {{}}, "tx_waits": {{}}}}"#
             ))
             .unwrap()
         };

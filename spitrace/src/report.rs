@@ -28,8 +28,10 @@ pub struct Meta {
     pub rx_bytes: BTreeMap<String, u64>,
     /// Per workload: bytes clocked per message (each one TXDATA write at the least).
     pub frames: BTreeMap<String, u64>,
-    /// Per workload: FIFO-sized chunks per message (each needs one status read at the least).
-    pub chunks: BTreeMap<String, u64>,
+    /// Per workload: waits per message for the transmit FIFO to empty (before the frame format
+    /// changes, or at the end of a transmit-only run), each one status read at the least. A
+    /// chunk that receives needs none: RXDATA's empty flag tells whether a frame came.
+    pub tx_waits: BTreeMap<String, u64>,
 }
 
 impl Meta {
@@ -46,11 +48,11 @@ impl Meta {
     }
 
     /// The fewest MMIO accesses a message can take: one TXDATA write per byte clocked, one
-    /// RXDATA read per byte received, one status read per FIFO chunk, and two chip select
-    /// mode writes (hold, release) per message.
+    /// RXDATA read per byte received, one status read per wait for the transmit FIFO, and two
+    /// chip select mode writes (hold, release) per message.
     pub fn limit(&self, workload: &str) -> u64 {
         let get = |m: &BTreeMap<String, u64>| m.get(workload).copied().unwrap_or(0);
-        get(&self.frames) + get(&self.rx_bytes) + get(&self.chunks) + 2
+        get(&self.frames) + get(&self.rx_bytes) + get(&self.tx_waits) + 2
     }
 }
 
@@ -188,11 +190,11 @@ fn markdown(
         let _ = writeln!(md, "![latency histogram](latency-{w}.svg)\n");
         let _ = writeln!(
             md,
-            "| variant | messages | p50 µs | p90 µs | p99 µs | max µs | submit→start p50 µs | cycle p50 µs | kthread switches/msg | IRQs/msg | SPI allocs/msg | payload MB/s | MMIO/msg | MMIO/byte |"
+            "| variant | messages | p50 µs | p90 µs | p99 µs | max µs | submit→start p50 µs | cycle p50 µs | kthread switches/msg | IRQs/msg | SPI allocs/msg | runtime PM transitions/run | payload MB/s | MMIO/msg | MMIO/byte |"
         );
         let _ = writeln!(
             md,
-            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
         );
         for s in summaries.iter().filter(|s| s.workload == *w) {
             let per_msg = mmio
@@ -202,7 +204,7 @@ fn markdown(
             let rx = meta.rx_bytes.get(*w).copied().unwrap_or(0) as f64;
             let _ = writeln!(
                 md,
-                "| {} | {} | {:.1} | {:.1} | {:.1} | {:.1} | {} | {:.1} | {:.3} | {:.2} | {:.2} | {:.3} | {} | {} |",
+                "| {} | {} | {:.1} | {:.1} | {:.1} | {:.1} | {} | {:.1} | {:.3} | {:.2} | {:.2} | {:.1} | {:.3} | {} | {} |",
                 s.variant,
                 s.messages,
                 s.p50_us,
@@ -218,6 +220,7 @@ fn markdown(
                 s.kthread_switches_per_msg,
                 s.irqs_per_msg,
                 s.spi_allocs_per_msg,
+                s.rpm_transitions_per_run,
                 s.msgs_per_s * rx / 1e6,
                 per_msg.map_or("-".into(), |v| format!("{v:.1}")),
                 per_msg.map_or("-".into(), |v| format!("{:.3}", v / rx)),
@@ -227,11 +230,11 @@ fn markdown(
         let _ = writeln!(
             md,
             "\nMMIO limit for one message: {} TXDATA writes (one per byte clocked) + {} RXDATA \
-             reads (one per byte received) + {} status reads (one per FIFO chunk) + 2 chip select \
-             writes = {} accesses.",
+             reads (one per byte received) + {} status reads (one per wait for the transmit \
+             FIFO) + 2 chip select writes = {} accesses.",
             get(&meta.frames),
             get(&meta.rx_bytes),
-            get(&meta.chunks),
+            get(&meta.tx_waits),
             meta.limit(w)
         );
     }
@@ -457,6 +460,12 @@ fn targets(
         per_round("mtd4k", Run::msgs_per_s),
         &|v| v >= 1.5,
     );
+    row(
+        "4-byte message cycle p50 (ratio)",
+        "≤ 1.00",
+        per_round("jedec4", |r| p50(&r.cycle_us)),
+        &|v| v <= 1.0,
+    );
     for w in workloads {
         let switches: Vec<f64> = boot
             .runs
@@ -469,6 +478,29 @@ fn targets(
             "0",
             Spread::of(&switches),
             &|v| v == 0.0,
+        );
+    }
+    // Each MTD run reads back to back after the controller autosuspended: one resume is due,
+    // and the autosuspend after the run's end marker is not counted.
+    let transitions: Vec<f64> = boot
+        .runs
+        .iter()
+        .filter(|r| r.variant == ours && r.workload == "mtd4k")
+        .map(|r| r.rpm_transitions as f64)
+        .collect();
+    row(
+        "runtime PM transitions per run of back-to-back MTD reads",
+        "≤ 2",
+        Spread::of(&transitions),
+        &|v| v <= 2.0,
+    );
+    if workloads.contains(&"mtd4k") {
+        let reads = mmio.get(ours).and_then(|m| m.per_msg.get("mtd4k")).copied();
+        let _ = writeln!(
+            md,
+            "| MMIO accesses per 4 KiB read (QEMU's trace, one boot per size) | ≤ 8300 | {} | - | - | {} |",
+            reads.map_or("-".into(), |v| format!("{v:.0}")),
+            reads.map_or("-", |v| if v <= 8300.0 { "yes" } else { "no" })
         );
     }
     for w in workloads {
@@ -807,7 +839,9 @@ round trip through `dd`, mtdchar and spi-nor, the same code for every variant) a
 *submit→start* is the core's work before the driver sees an SPI message (the `io_mutex`, the
 runtime PM resume, the prepare hooks); it does not exist for memory operations. *kthread
 switches* counts `sched_switch` into the controller's `spi0` kthread; *SPI allocs* counts
-`kmalloc` called from the SPI core itself; *MMIO* counts the controller's register accesses in
+`kmalloc` called from the SPI core itself; *runtime PM transitions* counts the controller
+device's `rpm_status` events to `RPM_ACTIVE` or `RPM_SUSPENDED` between a run's markers (a run
+starts on an idle, suspended controller; its autosuspend comes after the end marker); *MMIO* counts the controller's register accesses in
 QEMU's trace, differenced between two workload sizes so boot and probe traffic cancel.
 
 **The paths.** `spidev`'s `SPI_IOC_MESSAGE` calls `spi_sync()`. On an idle controller
@@ -828,12 +862,19 @@ four transfers (command, address, dummy, data) and calls `spi_sync()` as above.
   `prepare_message` rewrites CSDEF, CSID and SCKMODE for every message; no runtime PM.
 - *rust* (`spi_sifive_rs.ko`): `exec_op`; no MUST_TX (receive-only transfers send zeros from
   the driver), no prepare or unprepare hook, register writes that would not change anything
-  skipped, FIFO filled without status reads; runtime PM with a 50 ms autosuspend.
+  skipped, FIFO filled without status reads, received frames polled from RXDATA (its empty
+  flag) without status reads, relaxed accessors in the FIFO loops; runtime PM with a 50 ms
+  autosuspend.
 - *rust-unprepare*: the same source built with a no-op `unprepare_transfer_hardware`.
 - *rust-musttx*: the same source built with `SPI_CONTROLLER_MUST_TX`; it changes nothing for
   memory operations, which bypass `spi_map_msg`, nor for the 4-byte messages, which have a tx
   buffer.
 - *rust-norpm*: the same source built without runtime PM.
+- *rust-fenced*: the same source with the ordered accessors (`readl`/`writel`, with their
+  fences) in the FIFO loops; the relaxed ones are the only difference.
+- *rust-ipwait*: the same source with each chunk that receives waiting for the receive
+  watermark (RXMARK, status reads) before reading RXDATA; polling RXDATA's empty flag is the
+  only difference.
 
 Each variant module is checked before it is measured: the guest refuses a module whose probe
 line does not name the variant it claims.
@@ -988,7 +1029,7 @@ mod tests {
     }
 
     const META: &str = r#"{"date": "today", "kernel": "7.3", "qemu": "10.0", "cpus": 4,
-        "rounds": 2, "rx_bytes": {"jedec4": 4}, "frames": {"jedec4": 4}, "chunks": {"jedec4": 1}}"#;
+        "rounds": 2, "rx_bytes": {"jedec4": 4}, "frames": {"jedec4": 4}, "tx_waits": {"jedec4": 0}}"#;
 
     fn report(runs: &[Run], mmio: &BTreeMap<String, Mmio>) -> String {
         let summaries = summarize(runs);

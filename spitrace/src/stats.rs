@@ -54,6 +54,9 @@ pub struct Run {
     pub spi_allocs: usize,
     /// `spi_controller_busy` events (the controller woke from idle).
     pub busy_events: usize,
+    /// Runtime PM transitions of the controller's device (`rpm_status` to `RPM_ACTIVE` or
+    /// `RPM_SUSPENDED`; the device is named as its interrupt).
+    pub rpm_transitions: usize,
     #[serde(skip)]
     last_submit: Option<f64>,
     #[serde(skip)]
@@ -79,6 +82,7 @@ impl Run {
             irqs: 0,
             spi_allocs: 0,
             busy_events: 0,
+            rpm_transitions: 0,
             last_submit: None,
             last_done: None,
         }
@@ -245,6 +249,12 @@ pub fn runs(events: &[Event<'_>], target: &Target) -> Result<Vec<Run>> {
                 run.irqs += 1
             }
             "kmalloc" if arg(e.args, "call_site").is_some_and(is_spi_core) => run.spi_allocs += 1,
+            "rpm_status"
+                if e.args.split_whitespace().next() == Some(target.irq_name.as_str())
+                    && matches!(arg(e.args, "status"), Some("RPM_ACTIVE" | "RPM_SUSPENDED")) =>
+            {
+                run.rpm_transitions += 1
+            }
             _ => {}
         }
     }
@@ -285,6 +295,8 @@ pub struct Summary {
     pub kthread_switches_per_msg: f64,
     pub irqs_per_msg: f64,
     pub spi_allocs_per_msg: f64,
+    /// Runtime PM transitions per run (mean over the rounds).
+    pub rpm_transitions_per_run: f64,
     pub mb_per_s: f64,
     /// Messages per second over the workload's spans (markers).
     pub msgs_per_s: f64,
@@ -347,6 +359,8 @@ pub fn summarize(runs: &[Run]) -> Vec<Summary> {
                 kthread_switches_per_msg: per_msg(rs.iter().map(|r| r.kthread_switches).sum()),
                 irqs_per_msg: per_msg(rs.iter().map(|r| r.irqs).sum()),
                 spi_allocs_per_msg: per_msg(rs.iter().map(|r| r.spi_allocs).sum()),
+                rpm_transitions_per_run: rs.iter().map(|r| r.rpm_transitions).sum::<usize>() as f64
+                    / rs.len() as f64,
                 mb_per_s: if secs > 0.0 {
                     bytes as f64 / secs / 1e6
                 } else {
@@ -442,6 +456,9 @@ mod tests {
 # tracer: nop
   sh-1 [000] ...2. 1.000000: tracing_mark_write: BENCH start variant=c workload=jedec4 round=1
   t-2 [000] ..... 1.000010: spi_message_submit: spi0.0 (____ptrval____)
+  t-2 [000] d..1. 1.000012: rpm_status: 10040000.spi status=RPM_RESUMING
+  t-2 [000] d..1. 1.000014: rpm_status: 10040000.spi status=RPM_ACTIVE
+  t-2 [000] d..1. 1.000015: rpm_status: 10050000.spi status=RPM_ACTIVE
   t-2 [000] ..... 1.000020: spi_controller_busy: spi0
   t-2 [000] ..... 1.000030: spi_message_start: spi0.0 (____ptrval____)
   t-2 [000] d.h1. 1.000035: irq_handler_entry: irq=30 name=10040000.spi
@@ -474,6 +491,8 @@ mod tests {
             (r.kthread_switches, r.irqs, r.spi_allocs, r.busy_events),
             (1, 1, 1, 1)
         );
+        // The controller's own transition to active; not its resuming, not another device's.
+        assert_eq!(r.rpm_transitions, 1);
         assert!((r.busy_s - 190e-6).abs() < 1e-9);
         assert!((r.span_s - 1e-3).abs() < 1e-9);
         assert!((r.in_flight_us[0] - 30.0).abs() < 1e-6);

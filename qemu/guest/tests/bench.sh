@@ -27,15 +27,16 @@ echo >$T/trace
 for e in spi/spi_message_submit spi/spi_message_start spi/spi_message_done \
 	spi/spi_controller_busy spi/spi_controller_idle spi-mem/spi_mem_start_op \
 	spi-mem/spi_mem_stop_op sched/sched_switch \
-	irq/irq_handler_entry irq/irq_handler_exit kmem/kmalloc kmem/kfree; do
+	irq/irq_handler_entry irq/irq_handler_exit kmem/kmalloc kmem/kfree rpm/rpm_status; do
 	echo 1 >$T/events/$e/enable
 done
 # Only what the analysis needs: switches into SPI kthreads, SPI interrupts,
-# allocations made by the SPI core.
+# allocations made by the SPI core, the flash controller's runtime PM.
 echo 'next_comm ~ "spi*"' >$T/events/sched/sched_switch/filter
 echo 'call_site.function ~ "*spi*"' >$T/events/kmem/kmalloc/filter 2>/dev/null ||
 	echo "kmalloc filter not supported; unfiltered"
 echo 'call_site.function ~ "*spi*"' >$T/events/kmem/kfree/filter 2>/dev/null || true
+echo 'name == "10040000.spi"' >$T/events/rpm/rpm_status/filter
 
 cpus=$(nproc) || fail "nproc failed"
 echo "cpus: $cpus"

@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
-# Stress with verification. At once, until STRESS_MIN_MIB (default 64) MiB
-# are verified and 200 unbind/bind cycles are done (at most STRESS_MAX_SECONDS,
+# Stress with verification. At once, until STRESS_MIN_MIB (default 32) MiB
+# are verified and 100 unbind/bind cycles are done (at most STRESS_MAX_SECONDS,
 # default 1500):
 #  - an MTD writer on its own 256 KiB region of the flash on spi0: erase,
 #    write a fresh pattern, read back and compare, over and over;
@@ -9,13 +9,14 @@
 #  - a spidev message loop on the second controller (spi1: spi0's only chip
 #    select belongs to spi-nor for the MTD workers);
 #  - unbind/bind of that second controller in a loop.
-# Then 50 rmmod/insmod cycles, and every region verifies once more.
+# Then 25 rmmod/insmod cycles, and every region verifies once more.
 # Unbinding spi0 itself under open MTD files is not done: closing such a file
 # crashes in spi-nor (see unbind-during-io).
 # timeout: 2400
-MIN_MIB=$(cat /etc/stress-min-mib 2>/dev/null || echo 64)
+MIN_MIB=$(cat /etc/stress-min-mib 2>/dev/null || echo 32)
 MAX_SECONDS=$(cat /etc/stress-max-seconds 2>/dev/null || echo 1500)
 READERS=3
+CYCLES=100
 load_spi_driver
 drv=/sys/bus/platform/drivers/$(spi_driver_name)
 spi1=$(ls /sys/bus/platform/devices/10050000.spi/spi_master)
@@ -69,7 +70,7 @@ cycles=0
 while :; do
 	total=$(cat /tmp/verified.* 2>/dev/null | awk '{ s += $1 } END { print s + 0 }')
 	now=$(cut -d. -f1 /proc/uptime)
-	[ $((total >> 20)) -ge "$MIN_MIB" ] && [ $cycles -ge 200 ] && break
+	[ $((total >> 20)) -ge "$MIN_MIB" ] && [ $cycles -ge "$CYCLES" ] && break
 	[ $((now - start)) -ge "$MAX_SECONDS" ] && break
 	echo 10050000.spi >"$drv/unbind" || fail "unbind of 10050000.spi failed (cycle $cycles)"
 	echo 10050000.spi >"$drv/bind" || fail "bind of 10050000.spi failed (cycle $cycles)"
@@ -101,12 +102,12 @@ set -- $(sed -n 's/^\([0-9]*\) messages, device lost \([0-9]*\) times.*/\1 \2/p'
 echo "MTD bytes verified under stress: $total ($((total >> 20)) MiB)"
 
 mtd_back() { wait_for /dev/mtd0 5 || fail "/dev/mtd0 missing $1"; }
-module_cycles 50 true mtd_back
+module_cycles 25 true mtd_back
 i=0
 while [ $i -le $READERS ]; do
 	set -- $(region $i)
 	run mtdtool verify /dev/mtd0 "$(cat /tmp/seed.$i)" "$1" "$2"
 	i=$((i + 1))
 done
-[ $cycles -ge 200 ] || fail "only $cycles unbind/bind cycles"
+[ $cycles -ge "$CYCLES" ] || fail "only $cycles unbind/bind cycles"
 [ $((total >> 20)) -ge "$MIN_MIB" ] || fail "only $((total >> 20)) MiB verified, want $MIN_MIB"

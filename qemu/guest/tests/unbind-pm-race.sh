@@ -1,20 +1,21 @@
 # SPDX-License-Identifier: GPL-2.0
-# Unbinds the controller 240 times at delays spread around its 50 ms
+# Unbinds the controller 120 times at delays spread around its 50 ms
 # autosuspend delay after I/O, so the unbind meets the device active, being
-# suspended and suspended: 160 times through the driver's unbind file, 80 by
+# suspended and suspended: 80 times through the driver's unbind file, 40 by
 # rmmod (the path that showed the bug, before the fix, in about one cycle of
-# seven). spi-nor does I/O in its own remove (it restores
-# 3-byte addressing on this 4-byte-address flash): that must work every time
-# (a failed child I/O, "Failed to power device" or a PM usage count underflow
-# fails the case through the host's log check), and the runtime PM usage count
-# must come out balanced.
-# timeout: 1200
+# seven: 40 cycles miss it with a chance of (6/7)^40, 0.2 %). spi-nor does
+# I/O in its own remove (it restores 3-byte addressing on this
+# 4-byte-address flash): that must work every time (a failed child I/O,
+# "Failed to power device" or a PM usage count underflow fails the case
+# through the host's log check), and the runtime PM usage count must come out
+# balanced.
+# timeout: 900
 load_spi_driver
 mod=$(echo "$SPI_DRIVER_MODULE" | tr - _)
 drv=/sys/bus/platform/drivers/$(spi_driver_name)
 power=$SPI_CTRL_DEV/power
 i=0
-while [ $i -lt 240 ]; do
+while [ $i -lt 120 ]; do
 	i=$((i + 1))
 	# 0 to 100 ms in 5 ms steps, in an order that mixes short and long ones.
 	delay_ms=$(((i * 7) % 21 * 5))
