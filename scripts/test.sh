@@ -104,6 +104,9 @@ if [ "$tier" = quick ]; then
 	exit
 fi
 
+# The build without runtime PM (a variant build: the driver's source and an
+# overlay), which late-send-after-rmmod loads on the debug kernel.
+host_case variant-builds "$TOP/scripts/build-variants.sh" "$TOP/build/kernel" nopm || true
 static_checks
 
 # Each boot reads back the pattern the boot before it wrote, with a seed of
@@ -168,7 +171,7 @@ if [ -n "$SERIES_BOOT" ] && [ -f "$SERIES_BOOT/modules/spi_sifive_rs.ko" ] &&
 	ln -sfn "$client_build/rust/spi_rs_client/spi_rs_client.ko" "$intree/modules/spi_rs_client.ko"
 	# The variant builds of our driver (its source and an overlay each): the
 	# idle-teardown contrast loads two; make bench builds them for its kernel.
-	host_case variant-builds env ART="$intree" "$TOP/scripts/build-variants.sh" "$series_build" \
+	host_case series-kernel-variant-builds env ART="$intree" "$TOP/scripts/build-variants.sh" "$series_build" \
 		unprepare musttx nopm fenced ipwait || true
 	seeds "$logs/extra-intree" $((seed + 1)) ""
 	INITRAMFS_EXTRA=$logs/extra-intree FLASH=$FLASH KBUILD=$SERIES_BOOT ART=$intree \
