@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
-# rmmod/insmod 20 times, then unbind/bind 20 times, reading the flash back
+# rmmod/insmod 10 times, then unbind/bind 10 times, reading the flash back
 # after each.
 # timeout: 600
 load_spi_driver
@@ -10,5 +10,5 @@ mtd_back() {
 	wait_for /dev/mtd0 5 || fail "/dev/mtd0 missing $1"
 	mtdtool verify /dev/mtd0 6 0x600000 4k || fail "read check failed $1"
 }
-module_cycles 20 mtd_gone mtd_back
-bind_cycles 20 mtd_gone mtd_back
+module_cycles 10 mtd_gone mtd_back
+bind_cycles 10 mtd_gone mtd_back

@@ -15,7 +15,17 @@ while [ $i -lt 5 ]; do
 	spidev_on
 	spitool burst "$SPIDEV" 1000000 64 >/tmp/burst.out 2>&1 &
 	pid=$!
-	sleep 0.2
+	# The unbind must meet the device open, not before spitool opened it
+	# (then open fails with ENOENT); on the debug kernel starting spitool
+	# alone can take longer than any fixed pause.
+	tries=0
+	until ls -l /proc/$pid/fd 2>/dev/null | grep -q "$SPIDEV\$"; do
+		kill -0 $pid 2>/dev/null || break
+		tries=$((tries + 1))
+		[ $tries -le 100 ] || fail "spitool did not open $SPIDEV within 10 s (round $i)"
+		sleep 0.1
+	done
+	sleep 0.1
 	echo 10040000.spi >"$drv/unbind" || fail "unbind during spidev I/O failed (round $i)"
 	rc=0
 	wait $pid || rc=$?
