@@ -136,7 +136,7 @@ INITRAMFS_EXTRA=$logs/extra-c FLASH=$FLASH KUNIT_CASE=1 "$TOP/qemu/run-cases.sh"
 echo "== boot: our Rust driver spi_sifive_rs (debug kernel)"
 seeds "$logs/extra-rs" "$seed" $((seed + 1))
 INITRAMFS_EXTRA=$logs/extra-rs FLASH=$FLASH "$TOP/qemu/run-cases.sh" rs-driver spi_sifive_rs \
-	flash-persist-read flash-probe flash-write-read mtd-reads-stay-resumed rpm-resume-failure \
+	flash-persist-read flash-probe flash-write-read mtd-reads-stay-resumed sync-keeps-runtime-pm rpm-resume-failure \
 	lost-irq-timeout poll-budget-fallback reload-cycles spidev-bad-input mtd-bad-input failslab-probe \
 	suspend-resume done-may-sleep late-send-after-rmmod unbind-during-spidev-io unbind-during-mtd-io \
 	flash-persist-write || true
