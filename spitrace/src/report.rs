@@ -160,13 +160,13 @@ fn markdown(
     }
 
     let _ = writeln!(md, "## Targets ({ours} against {baseline})\n");
-    targets(&mut md, wall, meta, mmio, workloads, baseline, ours);
+    targets(&mut md, wall, meta, mmio, workloads, baseline, ours, 1.5);
     if let Some(b) = icount {
         let _ = writeln!(
             md,
-            "\nThe same targets in the `-icount` boot (time is guest instructions, 1 ns each):\n"
+            "\nThe targets in the `-icount` boot (time is guest instructions, 1 ns each):\n"
         );
-        targets(&mut md, b, meta, mmio, &[], baseline, ours);
+        targets(&mut md, b, meta, mmio, &[], baseline, ours, 1.3);
         clocks(&mut md, wall, b, mmio, baseline, ours);
     }
 
@@ -424,7 +424,9 @@ fn spread_cells(s: Option<Spread>, digits: usize) -> String {
     }
 }
 
-/// The targets table of one boot: ratios per round, their median and range.
+/// The targets table of one boot: ratios per round, their median and range. `read_wanted`:
+/// the 4 KiB read throughput ratio wanted on this boot's clock.
+#[allow(clippy::too_many_arguments)]
 fn targets(
     md: &mut String,
     boot: &Boot<'_>,
@@ -433,6 +435,7 @@ fn targets(
     workloads: &[&str],
     baseline: &str,
     ours: &str,
+    read_wanted: f64,
 ) {
     let _ = writeln!(md, "| target | wanted | median | range | rounds | met |");
     let _ = writeln!(md, "|---|---|---:|---|---:|---|");
@@ -460,9 +463,9 @@ fn targets(
     );
     row(
         "4 KiB MTD read throughput (ratio)",
-        "≥ 1.5",
+        &format!("≥ {read_wanted:.1}"),
         per_round("mtd4k", Run::msgs_per_s),
-        &|v| v >= 1.5,
+        &|v| v >= read_wanted,
     );
     row(
         "4-byte message cycle p50 (ratio)",
@@ -536,7 +539,10 @@ const VARIANT_BUILDS: &[(&str, &str)] = &[
         "the driver as shipped: relaxed FIFO accesses, RXDATA's empty flag polled, runtime PM",
     ),
     ("rust-fenced", "ordered (fenced) FIFO accesses"),
-    ("rust-ipwait", "a status (IP) wait before each chunk's receive"),
+    (
+        "rust-ipwait",
+        "a status (IP) wait before each chunk's receive",
+    ),
     ("rust-norpm", "no runtime PM"),
     ("rust-unprepare", "an `unprepare_transfer_hardware` hook"),
     ("rust-musttx", "`SPI_CONTROLLER_MUST_TX`"),
