@@ -40,11 +40,19 @@ for d in "$dir"/[0-9][0-9]-*.diff; do
 	diffs+=("$d")
 done
 [ ${#diffs[@]} -gt 0 ] || die "no fixes in $dir"
+# The patches that change behaviour without fixing a bug, by name, one per
+# line (series/fixes/NOT-FIXES); every other patch has a Fixes: tag.
+not_fixes=$(grep -v '^#' "$dir/NOT-FIXES" 2>/dev/null || true)
 for t in "$dir"/[0-9][0-9]-*.txt; do
 	case $t in */00-cover-letter.txt) continue ;; esac
 	[ -f "${t%.txt}.diff" ] || die "$t has no diff ${t%.txt}.diff"
+	name=$(basename "$t" .txt)
+	if grep -qx "$name" <<<"$not_fixes"; then
+		! grep -q '^Fixes: ' "$t" || die "$t: listed in $dir/NOT-FIXES but has a Fixes: tag"
+		continue
+	fi
 	grep -q '^Fixes: [0-9a-f]\{12\} ("' "$t" ||
-		die "$t: a fix names the commit it fixes (Fixes: <12 hex digits> (\"subject\")), or says why it cannot"
+		die "$t: a fix names the commit it fixes (Fixes: <12 hex digits> (\"subject\")), or is listed in $dir/NOT-FIXES"
 done
 [ -f "$dir/00-cover-letter.txt" ] || die "missing $dir/00-cover-letter.txt (subject, blank line, blurb)"
 
