@@ -92,6 +92,17 @@ use_fault_point() { # NAME
 }
 
 # Fails the case with a message.
+# Fails the case unless ftrace's buffer kept every event written since the
+# trace was last cleared (its header's entries-in-buffer/entries-written); a
+# count from a trace that lost events shows nothing. Call before clearing it.
+trace_complete() {
+	local counts
+	counts=$(sed -n 's/.*entries-in-buffer\/entries-written: \([0-9]*\)\/\([0-9]*\).*/\1 \2/p' /sys/kernel/tracing/trace)
+	echo "trace: in buffer/written: ${counts:-none}"
+	set -- $counts
+	[ "$#" = 2 ] && [ "$1" = "$2" ] || fail "the trace lost events (in buffer/written: ${counts:-none})"
+}
+
 fail() {
 	echo "FAIL: $*"
 	exit 1
