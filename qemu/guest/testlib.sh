@@ -41,12 +41,27 @@ debug_locks() {
 # the case's "# timeout: S" line); reports "ok N name" or "not ok N name"
 # through ktap_helpers.sh, whose test number must be N. Exit code KSFT_PASS
 # passes, KSFT_SKIP skips, anything else fails.
+#
+# The case runs in a session of its own, and what is left of it when it ends
+# or runs out of budget is killed as a group: a background process it started
+# would otherwise keep the output pipe open, and the boot would wait for it.
 run_case() { # N NAME BUDGET
 	n=$1 name=$2 limit=$3
 	rc_file=/tmp/rc.$n
+	killed=/tmp/killed.$n
 	locks_before=$(debug_locks)
-	{ timeout -s KILL "$limit" sh -c ". /lib/testlib.sh; . /tests/$name.sh" 2>&1; echo $? >"$rc_file"; } | diag_lines
+	{
+		setsid sh -c ". /lib/testlib.sh; . /tests/$name.sh" 2>&1 &
+		pid=$!
+		setsid sh -c "sleep $limit; : >$killed; kill -KILL -$pid" >/dev/null 2>&1 </dev/null &
+		watchdog=$!
+		wait "$pid" 2>/dev/null
+		echo $? >"$rc_file"
+		kill -KILL -"$watchdog" 2>/dev/null
+		kill -KILL -"$pid" 2>/dev/null
+	} | diag_lines
 	rc=$(cat "$rc_file")
+	[ ! -e "$killed" ] || rc=137
 	if [ "$locks_before" = 1 ] && [ "$(debug_locks)" = 0 ]; then
 		ktap "# $name: lockdep switched itself off during this case"
 		case $rc in "$KSFT_PASS" | "$KSFT_SKIP") rc=$KSFT_FAIL ;; esac
