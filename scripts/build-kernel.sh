@@ -35,7 +35,7 @@ version=$(cat "$src/.unpacked")
 # The kernel-crate part of our patch series; its tree id names the sources.
 tree=$("$TOP/scripts/apply-series.sh" "$src")
 
-out=$CACHE/build/$(echo "$version" | tr -c 'A-Za-z0-9.\n-' '_')/$name
+out=$(kernel_build_root "$version")/$name
 key=$(echo "$version $tree $(hash_inputs "${fragments[@]}")")
 if [ -f "$out/arch/riscv/boot/Image" ] && [ "$(cat "$out/.spi-rs-stamp" 2>/dev/null)" = "$key" ]; then
 	echo "$out"

@@ -17,14 +17,14 @@ rm -rf "$art/modules/variants"
 for v in "$@"; do
 	overlay=$TOP/series/variants/$v.diff
 	[ -f "$overlay" ] || die "no variant '$v' (have: $(cd "$TOP/series/variants" && ls -- *.diff | sed 's/\.diff$//' | paste -sd' '))"
-	src=$CACHE/module/variant-src-$v
+	src=$MODULE_CACHE/variant-src-$v
 	rm -rf "$src"
 	mkdir -p "$src/rust"
 	cp -r "$TOP/rust/spi_sifive_rs" "$src/rust/"
 	echo 'obj-m += rust/spi_sifive_rs/' >"$src/Kbuild"
 	patch -s -p1 -d "$src" --no-backup-if-mismatch <"$overlay" ||
 		die "$overlay does not apply to the driver's source: regenerate it"
-	out=$CACHE/module/$(basename "$kbuild")-variant-$v
+	out=$MODULE_CACHE/$(basename "$kbuild")-variant-$v
 	MODULE_SRC=$src "$TOP/scripts/build-module.sh" "$kbuild" "$out"
 	mkdir -p "$art/modules/variants/$v"
 	ln -sfn "$out/rust/spi_sifive_rs/spi_sifive_rs.ko" "$art/modules/variants/$v/spi_sifive_rs.ko"

@@ -11,7 +11,7 @@ set -euo pipefail
 "$TOP/scripts/install-deps.sh"
 kbuild=$("$TOP/scripts/build-kernel.sh")
 # One module build per kernel build (their configurations differ).
-mod=$CACHE/module/$(basename "$kbuild")
+mod=$MODULE_CACHE/$(basename "$kbuild")
 "$TOP/scripts/build-module.sh" "$kbuild" "$mod" "$@"
 
 art=${ART:-$TOP/build}

@@ -17,7 +17,7 @@ for case in "$TOP"/rust/compile_fail/*.rs; do
 	name=$(basename "$case" .rs)
 	want=$(sed -n 's|^// expect: ||p' "$case")
 	[ -n "$want" ] || die "$case has no '// expect:' line"
-	dir=$CACHE/module/compile-fail/$name
+	dir=$MODULE_CACHE/compile-fail/$name
 	rm -rf "$dir"
 	mkdir -p "$dir"
 	cp "$case" "$dir/compile_fail_case.rs"

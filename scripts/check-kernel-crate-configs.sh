@@ -19,7 +19,7 @@ kernel_env
 check() { # NAME CONFIG-LINE...
 	local name=$1 out frag key log
 	shift
-	out=$CACHE/build/$(echo "$version" | tr -c 'A-Za-z0-9.\n-' '_')/crate-$name
+	out=$(kernel_build_root "$version")/crate-$name
 	mkdir -p "$out"
 	frag=$out/fragment.config
 	printf '%s\n' "$@" >"$frag"

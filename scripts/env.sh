@@ -13,8 +13,11 @@ BUSYBOX_SUITE=trixie
 BINDGEN_VERSION=0.73.2
 
 BINDGEN=$CACHE/tools/bindgen-$BINDGEN_VERSION/bin/bindgen
-LLVM_BIN=/usr/lib/llvm-19/bin
-LIBCLANG_DIR=/usr/lib/llvm-19/lib
+# Clang of the LLVM that rustc-web is built on (22.1), so that the C helpers
+# can be inlined into Rust objects (CONFIG_RUST_INLINE_HELPERS).
+LLVM_MAJOR=22
+LLVM_BIN=/usr/lib/llvm-$LLVM_MAJOR/bin
+LIBCLANG_DIR=/usr/lib/llvm-$LLVM_MAJOR/lib
 
 # The tools the scripts call, at the paths they call them by. Each may be
 # pointed elsewhere from the environment (e.g. to check that a missing tool
@@ -37,10 +40,11 @@ TOOLS=(
 	"$CLIPPY_DRIVER_BIN rust-web-clippy"
 	"/usr/bin/cargo-clippy rust-web-clippy"
 	"/usr/lib/rustlib/src/rust/library/core/src/lib.rs rust-web-src"
-	"$LLVM_BIN/clang clang-19"
-	"$LLVM_BIN/ld.lld lld-19"
-	"$LLVM_BIN/llvm-objcopy llvm-19"
-	"$LIBCLANG_DIR/libclang.so libclang-19-dev"
+	"$LLVM_BIN/clang clang-$LLVM_MAJOR"
+	"$LLVM_BIN/ld.lld lld-$LLVM_MAJOR"
+	"$LLVM_BIN/llvm-objcopy llvm-$LLVM_MAJOR"
+	"$LLVM_BIN/llvm-link llvm-$LLVM_MAJOR"
+	"$LIBCLANG_DIR/libclang.so libclang-$LLVM_MAJOR-dev"
 	"$BINDGEN bindgen-cli(crates.io)"
 	"$QEMU_BIN qemu-system-misc(bookworm-backports)"
 	"/usr/share/qemu/opensbi-riscv64-generic-fw_dynamic.bin opensbi"
@@ -70,6 +74,15 @@ kernel_env() {
 }
 KMAKE_VARS=(ARCH=riscv LLVM=1 "RUSTC=$RUSTC_BIN" "BINDGEN=$BINDGEN"
 	"RUSTFMT=$RUSTFMT_BIN" "CLIPPY_DRIVER=$CLIPPY_DRIVER_BIN")
+
+# Our module builds against those kernels, one directory per toolchain too.
+MODULE_CACHE=$CACHE/module-llvm$LLVM_MAJOR
+
+# The directory that holds the kernel builds of one kernel version: one per
+# toolchain, since kbuild does not rebuild objects when the compiler changes.
+kernel_build_root() { # VERSION
+	echo "$CACHE/build/$(echo "$1" | tr -c 'A-Za-z0-9.\n-' '_')-llvm$LLVM_MAJOR"
+}
 
 die() { echo "$(basename "$0"): $*" >&2; exit 1; }
 # Stops with "missing", not with a failed check, when a tool is absent.

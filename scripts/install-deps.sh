@@ -8,7 +8,7 @@ set -euo pipefail
 die() { echo "install-deps: $*" >&2; exit 1; }
 
 PACKAGES=(
-	clang-19 lld-19 llvm-19 libclang-19-dev
+	clang-22 lld-22 llvm-22 libclang-22-dev
 	rustc-web rust-web-src rustfmt-web rust-web-clippy cargo-web
 	opensbi device-tree-compiler
 	gcc-riscv64-linux-gnu libc6-dev-riscv64-cross

@@ -79,7 +79,7 @@ host_case sources bash -c '"$0/scripts/install-bindgen.sh" && "$0/scripts/apply-
 
 # The static checks of the Rust code against the debug kernel's build.
 static_checks() {
-	host_case clippy "$TOP/scripts/build-module.sh" "$TOP/build/kernel" "$CACHE/module-clippy" CLIPPY=1 || true
+	host_case clippy "$TOP/scripts/build-module.sh" "$TOP/build/kernel" "$MODULE_CACHE/clippy" CLIPPY=1 || true
 	host_case clippy-kernel-crate "$TOP/scripts/clippy-kernel-additions.sh" || true
 	# What our types must refuse (a controller's data reached past its registration).
 	host_case compile-fail "$TOP/scripts/check-compile-fail.sh" "$TOP/build/kernel" || true
@@ -166,7 +166,7 @@ intree_cases=(flash-persist-read flash-probe flash-rw-1mib flash-erase flash-exe
 intree=$TOP/build/intree
 # The series' build directory holds its boot artefacts (check-patches.sh).
 series_build=${SERIES_BOOT%/*}
-client_build=$CACHE/module/${series_build##*/}
+client_build=$MODULE_CACHE/${series_build##*/}
 if [ -n "$SERIES_BOOT" ] && [ -f "$SERIES_BOOT/modules/spi_sifive_rs.ko" ] &&
 	host_case series-kernel-modules "$TOP/scripts/build-module.sh" "$series_build" "$client_build"; then
 	rm -rf "$intree/modules"
