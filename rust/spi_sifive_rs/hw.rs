@@ -241,29 +241,7 @@ impl<'bound> SifiveSpi<'bound> {
     /// Called on chip select assertion and at each transfer: the core does not assert chip
     /// select for a message that starts with a `cs_off` transfer.
     pub(crate) fn select(&self, io: Regs<'_>, spi: &spi::Device) {
-        let (cs, mode) = (spi.chip_select(), spi.mode());
-        let mut shadow = self.shadow.lock();
-        if shadow.selected == Some((cs, mode)) {
-            return;
-        }
-        let bit = 1u32 << cs;
-        let old = shadow.cs_inactive.unwrap_or(u32::MAX);
-        let levels = if mode.contains(Mode::CsHigh) {
-            old & !bit
-        } else {
-            old | bit
-        };
-        if shadow.cs_inactive != Some(levels) {
-            io.write_reg(CSDEF::zeroed().with_levels(levels));
-            shadow.cs_inactive = Some(levels);
-        }
-        io.write_reg(CSID::zeroed().with_id(u32::from(cs)));
-        io.write_reg(
-            SCKMODE::zeroed()
-                .with_pha(mode.contains(Mode::Cpha))
-                .with_pol(mode.contains(Mode::Cpol)),
-        );
-        shadow.selected = Some((cs, mode));
+        select(io, &mut self.shadow.lock(), spi);
     }
 
     /// Drives the chip select of `spi`: asserted if `active`.
@@ -278,7 +256,6 @@ impl<'bound> SifiveSpi<'bound> {
     /// Runs one transfer to completion.
     fn transfer(&self, spi: &spi::Device, xfer: &mut spi::Transfer) -> Result {
         let io = self.io();
-        self.select(io, spi);
         let rate = self.rate()?;
         let speed = xfer.speed_hz().max(1);
         let div = divider(rate, speed);
@@ -290,8 +267,15 @@ impl<'bound> SifiveSpi<'bound> {
         };
         let buffers = xfer.buffers()?;
         let fmt = frame_format(lanes, spi, matches!(buffers, Buffers::Tx(_)))?;
-        self.set_format(io, div, fmt)?;
-        let engine = self.engine(speed, lanes);
+        // One critical section for all the registers a transfer programs: on a small message,
+        // taking the lock is a good part of the driver's work.
+        let rxmark = {
+            let mut shadow = self.shadow.lock();
+            select(io, &mut shadow, spi);
+            set_format(io, &mut shadow, div, fmt)?;
+            shadow.rxmark
+        };
+        let engine = Engine::new(self, speed, lanes, rxmark);
         let result = match buffers {
             Buffers::None => Ok(()),
             Buffers::Tx(tx) => tx
@@ -316,26 +300,13 @@ impl<'bound> SifiveSpi<'bound> {
 
     /// Programs the clock divider and the frame format, skipping values the hardware holds.
     pub(crate) fn set_format(&self, io: Regs<'_>, div: u32, fmt: FMT) -> Result {
-        let mut shadow = self.shadow.lock();
-        if shadow.sckdiv != Some(div) {
-            io.write_reg(SCKDIV::zeroed().try_with_div(div)?);
-            shadow.sckdiv = Some(div);
-        }
-        if shadow.fmt != Some(fmt.into_raw()) {
-            io.write_reg(fmt);
-            shadow.fmt = Some(fmt.into_raw());
-        }
-        Ok(())
+        set_format(io, &mut self.shadow.lock(), div, fmt)
     }
 
     /// A transfer engine for frames at `speed` Hz over `lanes` wires.
     pub(crate) fn engine(&self, speed: u32, lanes: Nbits) -> Engine<'_, 'bound> {
-        Engine {
-            hw: self,
-            depth: self.fifo_depth,
-            byte_ns: Cell::new(byte_ns(speed, lanes)),
-            rxmark: Cell::new(self.shadow.lock().rxmark),
-        }
+        let rxmark = self.shadow.lock().rxmark;
+        Engine::new(self, speed, lanes, rxmark)
     }
 
     /// Ends a run of the engine: keeps what it left in RXMARK; after a failure, leaves the
@@ -347,7 +318,9 @@ impl<'bound> SifiveSpi<'bound> {
         len: usize,
         speed: u32,
     ) -> Result {
-        self.shadow.lock().rxmark = engine.rxmark.get();
+        if engine.rxmark.get() != engine.rxmark_start {
+            self.shadow.lock().rxmark = engine.rxmark.get();
+        }
         if let Err(e) = result {
             engine.recover();
             if e == ETIMEDOUT && !self.timeout_logged.xchg(true, Relaxed) {
@@ -425,6 +398,47 @@ impl PinnedDrop for SifiveSpi<'_> {
     }
 }
 
+/// Programs chip select line, polarity and clock mode for `spi` unless `shadow` says the
+/// hardware holds them.
+fn select(io: Regs<'_>, shadow: &mut Shadow, spi: &spi::Device) {
+    let (cs, mode) = (spi.chip_select(), spi.mode());
+    if shadow.selected == Some((cs, mode)) {
+        return;
+    }
+    let bit = 1u32 << cs;
+    let old = shadow.cs_inactive.unwrap_or(u32::MAX);
+    let levels = if mode.contains(Mode::CsHigh) {
+        old & !bit
+    } else {
+        old | bit
+    };
+    if shadow.cs_inactive != Some(levels) {
+        io.write_reg(CSDEF::zeroed().with_levels(levels));
+        shadow.cs_inactive = Some(levels);
+    }
+    io.write_reg(CSID::zeroed().with_id(u32::from(cs)));
+    io.write_reg(
+        SCKMODE::zeroed()
+            .with_pha(mode.contains(Mode::Cpha))
+            .with_pol(mode.contains(Mode::Cpol)),
+    );
+    shadow.selected = Some((cs, mode));
+}
+
+/// Programs the clock divider and the frame format unless `shadow` says the hardware holds
+/// them.
+fn set_format(io: Regs<'_>, shadow: &mut Shadow, div: u32, fmt: FMT) -> Result {
+    if shadow.sckdiv != Some(div) {
+        io.write_reg(SCKDIV::zeroed().try_with_div(div)?);
+        shadow.sckdiv = Some(div);
+    }
+    if shadow.fmt != Some(fmt.into_raw()) {
+        io.write_reg(fmt);
+        shadow.fmt = Some(fmt.into_raw());
+    }
+    Ok(())
+}
+
 /// The frame format for 8-bit frames over `lanes` wires; `tx_only` leaves the receive FIFO
 /// empty (and, on two or four wires, the pins driven).
 pub(crate) fn frame_format(lanes: Nbits, spi: &spi::Device, tx_only: bool) -> Result<FMT> {
@@ -466,6 +480,22 @@ pub(crate) struct Engine<'a, 'bound> {
     byte_ns: Cell<u64>,
     /// RXMARK as the hardware holds it (full chunks all use the same one).
     rxmark: Cell<Option<u32>>,
+    /// RXMARK as the shadow held it when the engine started.
+    rxmark_start: Option<u32>,
+}
+
+impl<'a, 'bound> Engine<'a, 'bound> {
+    /// An engine for frames at `speed` Hz over `lanes` wires, starting from the RXMARK value
+    /// `rxmark` of the shadow.
+    fn new(hw: &'a SifiveSpi<'bound>, speed: u32, lanes: Nbits, rxmark: Option<u32>) -> Self {
+        Engine {
+            hw,
+            depth: hw.fifo_depth,
+            byte_ns: Cell::new(byte_ns(speed, lanes)),
+            rxmark: Cell::new(rxmark),
+            rxmark_start: rxmark,
+        }
+    }
 }
 
 impl Engine<'_, '_> {
