@@ -225,6 +225,7 @@ load_bench_variant() {
 	nopm/*) want="benchmark variant: no runtime PM" ;;
 	fenced/*) want="benchmark variant: ordered FIFO accesses" ;;
 	ipwait/*) want="benchmark variant: status reads before RXDATA" ;;
+	locks5/*) want="benchmark variant: shadow locked per register group" ;;
 	*) want="" ;;
 	esac
 	line=$(rs_probe_line)
