@@ -26,8 +26,14 @@ if [ -n "$EXTRA_CONFIG" ]; then
 	fragments+=("$EXTRA_CONFIG")
 	name=$VARIANT-x$(hash_inputs "$EXTRA_CONFIG")
 fi
-# Without the fixes series (FIXES=0, see apply-series.sh): a build of its own.
-[ "${FIXES:-1}" = 1 ] || name=$name-nofixes
+# With the fixes series (the default), the C helpers are inlined into Rust
+# objects: fixes/08 allows it on riscv; an EXTRA_CONFIG can still turn it off.
+# Without the series (FIXES=0, see apply-series.sh): a build of its own.
+if [ "${FIXES:-1}" = 1 ]; then
+	fragments=("${fragments[0]}" "$TOP/qemu/kconfig/inline-helpers.config" "${fragments[@]:1}")
+else
+	name=$name-nofixes
+fi
 
 "$TOP/scripts/install-bindgen.sh"
 src=$("$TOP/scripts/fetch-kernel.sh")

@@ -52,7 +52,8 @@ CONFIG_SAMPLES_RUST=y
 CONFIG_SAMPLE_RUST_DRIVER_SPI=m"
 stamp=$CACHE/series/checked-linux-$version
 key=$(hash_inputs "${rust_series[@]}" "${fixes_series[@]}" "$TOP/qemu/kconfig/base.config" \
-	"$TOP/qemu/kconfig/kobjrel.config" "$TOP/scripts/check-patches.sh" "$TOP/scripts/kconfig.sh")
+	"$TOP/qemu/kconfig/kobjrel.config" "$TOP/qemu/kconfig/inline-helpers.config" \
+	"$TOP/scripts/check-patches.sh" "$TOP/scripts/kconfig.sh" "$TOP/scripts/env.sh")
 if [ "$(head -1 "$stamp" 2>/dev/null)" = "$key" ]; then
 	tail -n +2 "$stamp"
 	echo "(unchanged since the last successful check: $(date -r "$stamp" '+%F %T'))"
@@ -92,7 +93,7 @@ PATH=$cpath python3 -c 'import ply, git' 2>/dev/null ||
 need "$RUSTC_BIN" "$BINDGEN" "$LLVM_BIN/clang"
 kernel_env
 configs=("$TOP/qemu/kconfig/base.config" "$TOP/qemu/kconfig/kobjrel.config")
-out=$CACHE/series/build-$({ echo "$version"; cat "${configs[@]}"; echo "$fragment"; } | sha256sum | cut -c1-16)
+out=$CACHE/series/build-$({ echo "$version llvm$LLVM_MAJOR"; cat "${configs[@]}"; echo "$fragment"; } | sha256sum | cut -c1-16)
 mkdir -p "$out"
 echo "$fragment" >"$out/series.config"
 kmake() { make -C "$wt" O="$out" "${KMAKE_VARS[@]}" "$@"; }
@@ -152,7 +153,7 @@ checkpatch_series() { # NAME PATCHES...
 
 # Builds each of commits in order; sets built to the number that built.
 build_commits() { # NAME
-	local name=$1 n=0 c subject log start line opt warnings
+	local name=$1 n=0 c subject log start line opt warnings inline
 	built=0
 	for c in "${commits[@]}"; do
 		n=$((n + 1))
@@ -166,9 +167,15 @@ build_commits() { # NAME
 			opt=${line%%=*}
 			if git grep -q -E "^(menu)?config ${opt#CONFIG_}\$" -- '*Kconfig*'; then echo "$line"; fi
 		done <"$out/series.config" >"$out/series-here.config"
+		# The C helpers inlined into Rust objects, as in the test kernels, from
+		# the commit that allows it on riscv (fixes/08) on.
+		inline=()
+		if sed -n '/^config RUST_INLINE_HELPERS$/,/^$/p' lib/Kconfig.debug | grep -q -E '^\s*depends on .*\<RISCV\>'; then
+			inline=("$TOP/qemu/kconfig/inline-helpers.config")
+		fi
 		: >"$out/config-$name-$n.log"
-		"$TOP/scripts/kconfig.sh" "$wt" "$out" "$out/config-$name-$n.log" "${configs[@]}" \
-			"$out/series-here.config" || die "$name commit $n: no configuration with the series' options"
+		"$TOP/scripts/kconfig.sh" "$wt" "$out" "$out/config-$name-$n.log" "${configs[0]}" "${inline[@]}" \
+			"${configs[@]:1}" "$out/series-here.config" || die "$name commit $n: no configuration with the series' options"
 		# A module left over from an earlier build must not pass for this one's.
 		for ko in "${modules[@]}"; do rm -f "${out:?}/$ko"; done
 		if ! kmake -j"$(nproc)" Image modules >"$log" 2>&1; then
