@@ -146,7 +146,8 @@ struct Completer {
 ///
 /// The core calls it in whatever context finished the message, the interrupt handler of some
 /// controllers included, where the sender's `done` could neither sleep nor send again: so it
-/// only queues the hand-back on the system workqueue.
+/// only queues the hand-back on the system's unbound workqueue (`system_dfl_wq`: `system_wq`
+/// is deprecated in 7.3).
 ///
 /// # Safety
 ///
@@ -169,17 +170,17 @@ unsafe extern "C" fn message_complete(context: *mut c_void) {
             crate::static_lock_class!().as_ptr(),
         )
     };
-    // SAFETY: `work` is initialized above; `system_wq` always exists.
+    // SAFETY: `work` is initialized above; `system_dfl_wq` always exists.
     unsafe {
         bindings::queue_work_on(
             bindings::wq_misc_consts_WORK_CPU_UNBOUND as c_int,
-            bindings::system_wq,
+            bindings::system_dfl_wq,
             work,
         )
     };
 }
 
-/// Hands a completed message back to its sender, from the system workqueue.
+/// Hands a completed message back to its sender, from the system's unbound workqueue.
 ///
 /// Not generic, so it is code of the kernel crate: it drops the module reference `submit` took
 /// only after the sender's code has returned, so the module cannot go away under it.
@@ -323,9 +324,9 @@ impl<T: Send + 'static> OwnedMessage<T> {
     /// Sends the message without waiting (`spi_async()`); `done` gets it back once the
     /// message is complete, with its status set.
     ///
-    /// `done` runs in process context, on the system workqueue, whatever context the core
-    /// finished the message in (some controllers finish them in their interrupt handler): it
-    /// may sleep, send the message again (synchronously or not) or drop it.
+    /// `done` runs in process context, on the system's unbound workqueue, whatever context the
+    /// core finished the message in (some controllers finish them in their interrupt handler):
+    /// it may sleep, send the message again (synchronously or not) or drop it.
     ///
     /// `module` (the caller's, `THIS_MODULE`) is held while the message is in flight, so the
     /// code of `done` stays loaded until it has returned.
