@@ -26,7 +26,8 @@ Disabling IRQ #5
 spi-rs: ok 1 handler
 INFO: trying to register non-static key.
 sifive_spi 10040000.spi: DMA mask not set
-workqueue: work func complete_work enqueued on deprecated workqueue. Use system_{percpu|dfl}_wq instead.
+workqueue: work func _RNvNtNtCs0_6kernel3spi13owned_message13complete_work enqueued on deprecated workqueue. Use system_{percpu|dfl}_wq instead.
+workqueue: work func _RNvXs8_NtCs0_6kernel9workqueue3run enqueued on deprecated workqueue. Use system_{percpu|dfl}_wq instead.
 spi-rs: ok 2 lockdep
 spi_sifive_rs 10040000.spi: transfer of 4 bytes at 1000000 Hz timed out; controller reset (logged once)
 spi-rs: # expected-log n=1: spi_sifive_rs 10040000\.spi: transfer of [0-9]+ bytes at [0-9]+ Hz timed out
@@ -62,7 +63,7 @@ cat >"$tmp/want" <<'EOF'
 1	Disabling IRQ #5
 2	INFO: trying to register non-static key.
 2	sifive_spi 10040000.spi: DMA mask not set
-2	workqueue: work func complete_work enqueued on deprecated workqueue. Use system_{percpu|dfl}_wq instead.
+2	workqueue: work func _RNvNtNtCs0_6kernel3spi13owned_message13complete_work enqueued on deprecated workqueue. Use system_{percpu|dfl}_wq instead.
 3	spi_sifive_rs 10040000.spi: transfer of 4 bytes at 1000000 Hz timed out; controller reset (logged once)
 3	spidev spi0.0: SPI transfer failed: -5
 3	expected-log n=1: want 1 line(s) matching /spidev spi[0-9.]+: SPI transfer failed: -110/ after its declaration, saw 0
