@@ -10,14 +10,17 @@ set -euo pipefail
 . "$(dirname "$0")/env.sh"
 
 [ $# -ge 2 ] || die "usage: build-variants.sh KBUILD_DIR VARIANT..."
-kbuild=$1
+# The build directory itself, not a link to it (build/kernel): the variants'
+# source and object directories are named after it, and make bench's kernel
+# and make test's must not share them.
+kbuild=$(readlink -f "$1")
 shift
 art=${ART:-$TOP/build}
 rm -rf "$art/modules/variants"
 for v in "$@"; do
 	overlay=$TOP/series/variants/$v.diff
 	[ -f "$overlay" ] || die "no variant '$v' (have: $(cd "$TOP/series/variants" && ls -- *.diff | sed 's/\.diff$//' | paste -sd' '))"
-	src=$MODULE_CACHE/variant-src-$v
+	src=$MODULE_CACHE/$(basename "$kbuild")-variant-src-$v
 	rm -rf "$src"
 	mkdir -p "$src/rust"
 	cp -r "$TOP/rust/spi_sifive_rs" "$src/rust/"
