@@ -123,6 +123,7 @@ pub enum Nbits {
 
 impl Nbits {
     /// The width the core stored (`0`, as left by a client that did not set it, is one wire).
+    #[inline]
     pub(crate) fn from_raw(raw: u32) -> Option<Self> {
         match raw {
             0 | bindings::SPI_NBITS_SINGLE => Some(Self::Single),
@@ -134,6 +135,7 @@ impl Nbits {
     }
 
     /// The number of wires.
+    #[inline]
     pub fn wires(self) -> u32 {
         self as u32
     }

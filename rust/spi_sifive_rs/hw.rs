@@ -260,10 +260,11 @@ impl<'bound> SifiveSpi<'bound> {
         let speed = xfer.speed_hz().max(1);
         let div = divider(rate, speed);
         xfer.set_effective_speed_hz(rate / (2 * (div + 1)));
-        let lanes = if xfer.tx_nbits().wires() >= xfer.rx_nbits().wires() {
-            xfer.tx_nbits()
+        let (tx_lanes, rx_lanes) = (xfer.tx_nbits(), xfer.rx_nbits());
+        let lanes = if tx_lanes.wires() >= rx_lanes.wires() {
+            tx_lanes
         } else {
-            xfer.rx_nbits()
+            rx_lanes
         };
         let buffers = xfer.buffers()?;
         let fmt = frame_format(lanes, spi, matches!(buffers, Buffers::Tx(_)))?;

@@ -103,6 +103,7 @@ impl RawController {
     /// # Safety
     ///
     /// `c` must be a controller allocated by [`UnregisteredController::new`].
+    #[inline]
     unsafe fn data(c: *mut bindings::spi_controller) -> *mut *const c_void {
         // SAFETY: The caller guarantees `c` is one of ours, whose private area is one pointer.
         unsafe { bindings::spi_controller_get_devdata(c) }.cast()
@@ -375,6 +376,7 @@ extern "C" fn transfer_one_shut_down(
 ///
 /// `c` must be a controller allocated by [`UnregisteredController::new`] for `T`, and the
 /// caller must hold its `io_mutex` for `'a`.
+#[inline]
 pub(super) unsafe fn data_of<'a, T: ControllerOps>(
     c: *mut bindings::spi_controller,
 ) -> Option<&'a T::Data<'a>> {

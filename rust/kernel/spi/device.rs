@@ -43,23 +43,27 @@ impl<Ctx: device::DeviceContext> Device<Ctx> {
         unsafe { &*ptr.cast::<Self>() }
     }
 
+    #[inline]
     pub(crate) fn as_raw(&self) -> *mut bindings::spi_device {
         self.0.get()
     }
 
     /// The chip select the device is on (its first one).
+    #[inline]
     pub fn chip_select(&self) -> u8 {
         // SAFETY: By the type invariant `self.as_raw()` is a valid `spi_device`.
         unsafe { bindings::spi_get_chipselect(self.as_raw(), 0) }
     }
 
     /// The device's mode bits.
+    #[inline]
     pub fn mode(&self) -> Modes {
         // SAFETY: By the type invariant `self.as_raw()` is a valid `spi_device`.
         Modes(unsafe { (*self.as_raw()).mode })
     }
 
     /// The device's maximum clock rate in Hz.
+    #[inline]
     pub fn max_speed_hz(&self) -> u32 {
         // SAFETY: By the type invariant `self.as_raw()` is a valid `spi_device`.
         unsafe { (*self.as_raw()).max_speed_hz }

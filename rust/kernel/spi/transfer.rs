@@ -31,6 +31,7 @@ pub enum Buffers<'a> {
 /// Classifies a transfer's buffer pointers; `None` if they overlap without being the same.
 ///
 /// Pure address arithmetic, kept separate from the view so it can be unit tested.
+#[inline]
 pub(crate) fn classify(tx: usize, rx: usize, len: usize) -> Option<BufferKind> {
     if len == 0 {
         return Some(BufferKind::None);
@@ -79,6 +80,7 @@ impl Transfer {
         unsafe { &mut *ptr.cast::<Self>() }
     }
 
+    #[inline]
     fn raw(&self) -> &bindings::spi_transfer {
         // SAFETY: By the type invariant the transfer is valid; nobody else writes to it while
         // the controller has it.
@@ -86,22 +88,26 @@ impl Transfer {
     }
 
     /// The transfer's length in bytes.
+    #[inline]
     pub fn len(&self) -> usize {
         self.raw().len as usize
     }
 
     /// Whether the transfer moves no data.
+    #[inline]
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
 
     /// The clock rate for this transfer, in Hz (already limited by the core to the device's and
     /// the controller's maximum).
+    #[inline]
     pub fn speed_hz(&self) -> u32 {
         self.raw().speed_hz
     }
 
     /// The word size for this transfer, in bits.
+    #[inline]
     pub fn bits_per_word(&self) -> u8 {
         self.raw().bits_per_word
     }
@@ -110,21 +116,25 @@ impl Transfer {
     ///
     /// The core validated the width against the device's mode before the transfer reached
     /// the controller; a transfer without a tx buffer reports one wire.
+    #[inline]
     pub fn tx_nbits(&self) -> Nbits {
         Nbits::from_raw(self.raw().tx_nbits()).unwrap_or(Nbits::Single)
     }
 
     /// Number of wires used to receive (see [`Transfer::tx_nbits`]).
+    #[inline]
     pub fn rx_nbits(&self) -> Nbits {
         Nbits::from_raw(self.raw().rx_nbits()).unwrap_or(Nbits::Single)
     }
 
     /// Whether chip select changes after this transfer.
+    #[inline]
     pub fn cs_change(&self) -> bool {
         self.raw().cs_change() != 0
     }
 
     /// Records the clock rate actually used, for the core's statistics and for client drivers.
+    #[inline]
     pub fn set_effective_speed_hz(&mut self, hz: u32) {
         // SAFETY: By the type invariant the transfer is valid and `&mut self` is exclusive.
         unsafe { (*self.0.get()).effective_speed_hz = hz };
@@ -133,6 +143,7 @@ impl Transfer {
     /// The transfer's buffers.
     ///
     /// Fails with `EINVAL` if the tx and rx buffers overlap without being the same buffer.
+    #[inline]
     pub fn buffers(&mut self) -> Result<Buffers<'_>> {
         let raw = self.raw();
         let (tx, rx, len) = (raw.tx_buf.cast::<u8>(), raw.rx_buf.cast::<u8>(), self.len());
