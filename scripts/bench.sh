@@ -11,7 +11,7 @@ ROUNDS=${ROUNDS:-5} MSGS=${MSGS:-1000} READS=${READS:-64}
 # name:module; the rust-* variants are separate builds of our source with an
 # overlay each (series/variants/, see build-variants.sh), and the guest checks
 # each one's probe line before measuring it.
-VARIANTS="c:spi-sifive rust:spi_sifive_rs rust-unprepare:unprepare/spi_sifive_rs rust-musttx:musttx/spi_sifive_rs rust-norpm:nopm/spi_sifive_rs rust-fenced:fenced/spi_sifive_rs rust-ipwait:ipwait/spi_sifive_rs rust-locks5:locks5/spi_sifive_rs"
+VARIANTS="c:spi-sifive rust:spi_sifive_rs rust-unprepare:unprepare/spi_sifive_rs rust-musttx:musttx/spi_sifive_rs rust-norpm:nopm/spi_sifive_rs rust-fenced:fenced/spi_sifive_rs rust-ipwait:ipwait/spi_sifive_rs rust-locked:locked/spi_sifive_rs"
 # The idle-teardown contrast's variants (bench-contrast.sh), the same form.
 CONTRAST_VARIANTS="rust:spi_sifive_rs rust-unprepare:unprepare/spi_sifive_rs rust-musttx:musttx/spi_sifive_rs"
 out=$TOP/results/bench
@@ -21,7 +21,7 @@ step() { echo "bench: $*" >&2; }
 
 step "building (kernel without debug options, modules, spitrace)"
 VARIANT=base "$TOP/scripts/build.sh" >/dev/null
-"$TOP/scripts/build-variants.sh" "$TOP/build/kernel" unprepare musttx nopm fenced ipwait locks5
+"$TOP/scripts/build-variants.sh" "$TOP/build/kernel" unprepare musttx nopm fenced ipwait locked
 spitrace=$("$TOP/scripts/build-spitrace.sh")
 export KBUILD
 KBUILD=$(readlink -f "$TOP/build/kernel")

@@ -176,7 +176,7 @@ if [ -n "$SERIES_BOOT" ] && [ -f "$SERIES_BOOT/modules/spi_sifive_rs.ko" ] &&
 	# The variant builds of our driver (its source and an overlay each): the
 	# idle-teardown contrast loads two; make bench builds them for its kernel.
 	host_case series-kernel-variant-builds env ART="$intree" "$TOP/scripts/build-variants.sh" "$series_build" \
-		unprepare musttx nopm fenced ipwait locks5 || true
+		unprepare musttx nopm fenced ipwait locked || true
 	seeds "$logs/extra-intree" $((seed + 1)) ""
 	INITRAMFS_EXTRA=$logs/extra-intree FLASH=$FLASH KBUILD=$SERIES_BOOT ART=$intree \
 		"$TOP/qemu/run-cases.sh" rs-intree spi_sifive_rs "${intree_cases[@]}" || true

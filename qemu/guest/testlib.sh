@@ -225,7 +225,7 @@ load_bench_variant() {
 	nopm/*) want="benchmark variant: no runtime PM" ;;
 	fenced/*) want="benchmark variant: ordered FIFO accesses" ;;
 	ipwait/*) want="benchmark variant: status reads before RXDATA" ;;
-	locks5/*) want="benchmark variant: shadow locked per register group" ;;
+	locked/*) want="benchmark variant: shadow under a spinlock" ;;
 	*) want="" ;;
 	esac
 	line=$(rs_probe_line)

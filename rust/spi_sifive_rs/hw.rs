@@ -17,8 +17,8 @@ use kernel::{
     spi::{self, Buffers, Mode, Nbits},
     str::CString,
     sync::{
-        atomic::{AtomicFlag, Relaxed},
-        new_spinlock_irq, Arc, Completion, SpinLock, SpinLockIrq,
+        atomic::{Atomic, AtomicFlag, Relaxed},
+        new_spinlock_irq, Arc, Completion, SpinLockIrq,
     },
     time::Delta,
 };
@@ -47,18 +47,77 @@ pub(crate) type FifoRegs<'a> = RelaxedMmio<'a, Region<{ regs::SIZE }>>;
 /// The controller's operations (`kernel::spi`), on the shared [`SifiveSpi`].
 pub(crate) struct SifiveSpiOps;
 
-/// Register values the hardware holds, so that unchanged ones are not written again.
+/// One register value the hardware holds, or unknown (after probe or resume), which forces
+/// the next write.
 ///
-/// `None` means unknown (after probe or resume), forcing the next write.
-#[derive(Clone, Copy, Default)]
+/// Atomic (relaxed, a plain load or store), so that the shadow needs no lock for memory
+/// safety. Its consistency with the hardware needs none either: the SPI core calls everything
+/// that programs these registers (`set_cs`, `transfer_one`, `exec_op`) with the controller's
+/// `io_mutex` held, one call at a time, and a runtime resume forgets the values only while
+/// nothing transfers (a transfer holds a runtime PM reference). A lock would order what the
+/// mutex orders already, at two lock and unlock pairs per message.
+struct Cached(Atomic<u64>);
+
+impl Cached {
+    /// Not a value any register holds: the values are 32 bits wide.
+    const UNKNOWN: u64 = u64::MAX;
+
+    fn unknown() -> Self {
+        Self(Atomic::new(Self::UNKNOWN))
+    }
+
+    fn get(&self) -> Option<u64> {
+        Some(self.0.load(Relaxed)).filter(|&v| v != Self::UNKNOWN)
+    }
+
+    fn holds(&self, value: u64) -> bool {
+        self.0.load(Relaxed) == value
+    }
+
+    fn set(&self, value: u64) {
+        self.0.store(value, Relaxed);
+    }
+
+    fn forget(&self) {
+        self.0.store(Self::UNKNOWN, Relaxed);
+    }
+}
+
+/// Register values the hardware holds, so that unchanged ones are not written again.
 struct Shadow {
-    /// Inactive levels of the chip selects (CSDEF); `None` until read from the hardware.
-    cs_inactive: Option<u32>,
-    /// Chip select and mode bits of the device last selected.
-    selected: Option<(u8, spi::Modes)>,
-    sckdiv: Option<u32>,
-    fmt: Option<u32>,
-    rxmark: Option<u32>,
+    /// Inactive levels of the chip selects (CSDEF); unknown until read from the hardware, and
+    /// kept over a resume, which writes them back.
+    cs_inactive: Cached,
+    /// Chip select and mode bits of the device last selected ([`selection`]).
+    selected: Cached,
+    sckdiv: Cached,
+    fmt: Cached,
+    rxmark: Cached,
+}
+
+impl Shadow {
+    fn unknown() -> Self {
+        Self {
+            cs_inactive: Cached::unknown(),
+            selected: Cached::unknown(),
+            sckdiv: Cached::unknown(),
+            fmt: Cached::unknown(),
+            rxmark: Cached::unknown(),
+        }
+    }
+
+    /// Forgets what a resume rewrites or may have lost; the chip select levels stay known.
+    fn forget(&self) {
+        self.selected.forget();
+        self.sckdiv.forget();
+        self.fmt.forget();
+        self.rxmark.forget();
+    }
+}
+
+/// The shadow's key for the chip select and mode bits of `spi`.
+fn selection(spi: &spi::Device) -> u64 {
+    (u64::from(spi.chip_select()) << 32) | u64::from(u32::from(spi.mode()))
 }
 
 /// The controller's state, shared by the SPI callbacks, the interrupt handler and the PM
@@ -71,8 +130,7 @@ pub(crate) struct SifiveSpi<'bound> {
     /// Whether `clk` is enabled by us (runtime PM state).
     clk_on: AtomicFlag,
     fifo_depth: usize,
-    #[pin]
-    shadow: SpinLock<Shadow>,
+    shadow: Shadow,
     /// Whether a lost transfer was logged already.
     timeout_logged: AtomicFlag,
     /// The IP bits the current wait is for, 0 when nobody waits; IE is written under this
@@ -125,7 +183,7 @@ impl<'bound> SifiveSpi<'bound> {
             clk,
             clk_on: AtomicFlag::new(false),
             fifo_depth,
-            shadow <- kernel::new_spinlock!(Shadow::default()),
+            shadow: Shadow::unknown(),
             timeout_logged: AtomicFlag::new(false),
             irq_awaited <- new_spinlock_irq!(0),
             irq_done <- Completion::new(),
@@ -150,14 +208,10 @@ impl<'bound> SifiveSpi<'bound> {
         );
         io.write_reg(regs::DELAY1::zeroed().with_const_intercs::<1>());
         io.write_reg(regs::FCTRL::zeroed());
-        let mut shadow = self.shadow.lock();
-        if let Some(levels) = shadow.cs_inactive {
-            io.write_reg(CSDEF::zeroed().with_levels(levels));
+        if let Some(levels) = self.shadow.cs_inactive.get() {
+            io.write_reg(CSDEF::zeroed().with_levels(levels as u32));
         }
-        *shadow = Shadow {
-            cs_inactive: shadow.cs_inactive,
-            ..Shadow::default()
-        };
+        self.shadow.forget();
         Ok(())
     }
 
@@ -217,7 +271,7 @@ impl<'bound> SifiveSpi<'bound> {
         io.write_reg(CSDEF::zeroed().with_levels(u32::MAX));
         let bits = io.read(CSDEF).levels().get();
         io.write_reg(saved);
-        self.shadow.lock().cs_inactive = Some(saved.levels().get());
+        self.shadow.cs_inactive.set(saved.levels().get().into());
         if bits == 0 {
             return Err(ENODEV);
         }
@@ -239,9 +293,33 @@ impl<'bound> SifiveSpi<'bound> {
     /// another mode) was selected last.
     ///
     /// Called on chip select assertion and at each transfer: the core does not assert chip
-    /// select for a message that starts with a `cs_off` transfer.
+    /// select for a message that starts with a `cs_off` transfer. Inline: on the message path
+    /// it is one comparison.
+    #[inline]
     pub(crate) fn select(&self, io: Regs<'_>, spi: &spi::Device) {
-        select(io, &mut self.shadow.lock(), spi);
+        let key = selection(spi);
+        if self.shadow.selected.holds(key) {
+            return;
+        }
+        let (cs, mode) = (spi.chip_select(), spi.mode());
+        let bit = 1u32 << cs;
+        let old = self.shadow.cs_inactive.get().map_or(u32::MAX, |v| v as u32);
+        let levels = if mode.contains(Mode::CsHigh) {
+            old & !bit
+        } else {
+            old | bit
+        };
+        if !self.shadow.cs_inactive.holds(levels.into()) {
+            io.write_reg(CSDEF::zeroed().with_levels(levels));
+            self.shadow.cs_inactive.set(levels.into());
+        }
+        io.write_reg(CSID::zeroed().with_id(u32::from(cs)));
+        io.write_reg(
+            SCKMODE::zeroed()
+                .with_pha(mode.contains(Mode::Cpha))
+                .with_pol(mode.contains(Mode::Cpol)),
+        );
+        self.shadow.selected.set(key);
     }
 
     /// Drives the chip select of `spi`: asserted if `active`.
@@ -268,15 +346,9 @@ impl<'bound> SifiveSpi<'bound> {
         };
         let buffers = xfer.buffers()?;
         let fmt = frame_format(lanes, spi, matches!(buffers, Buffers::Tx(_)))?;
-        // One critical section for all the registers a transfer programs: on a small message,
-        // taking the lock is a good part of the driver's work.
-        let rxmark = {
-            let mut shadow = self.shadow.lock();
-            select(io, &mut shadow, spi);
-            set_format(io, &mut shadow, div, fmt)?;
-            shadow.rxmark
-        };
-        let engine = Engine::new(self, speed, lanes, rxmark);
+        self.select(io, spi);
+        self.set_format(io, div, fmt)?;
+        let engine = self.engine(speed, lanes);
         let result = match buffers {
             Buffers::None => Ok(()),
             Buffers::Tx(tx) => tx
@@ -301,17 +373,29 @@ impl<'bound> SifiveSpi<'bound> {
 
     /// Programs the clock divider and the frame format, skipping values the hardware holds.
     pub(crate) fn set_format(&self, io: Regs<'_>, div: u32, fmt: FMT) -> Result {
-        set_format(io, &mut self.shadow.lock(), div, fmt)
+        if !self.shadow.sckdiv.holds(div.into()) {
+            io.write_reg(SCKDIV::zeroed().try_with_div(div)?);
+            self.shadow.sckdiv.set(div.into());
+        }
+        if !self.shadow.fmt.holds(fmt.into_raw().into()) {
+            io.write_reg(fmt);
+            self.shadow.fmt.set(fmt.into_raw().into());
+        }
+        Ok(())
     }
 
     /// A transfer engine for frames at `speed` Hz over `lanes` wires.
     pub(crate) fn engine(&self, speed: u32, lanes: Nbits) -> Engine<'_, 'bound> {
-        let rxmark = self.shadow.lock().rxmark;
-        Engine::new(self, speed, lanes, rxmark)
+        Engine {
+            hw: self,
+            depth: self.fifo_depth,
+            byte_ns: Cell::new(byte_ns(speed, lanes)),
+        }
     }
 
-    /// Ends a run of the engine: keeps what it left in RXMARK; after a failure, leaves the
-    /// controller usable and logs the first lost transfer.
+    /// Ends a run of the engine: after a failure, leaves the controller usable and logs the
+    /// first lost transfer. Inline: on success it is a test of `result`.
+    #[inline]
     pub(crate) fn finish(
         &self,
         engine: &Engine<'_, '_>,
@@ -319,22 +403,22 @@ impl<'bound> SifiveSpi<'bound> {
         len: usize,
         speed: u32,
     ) -> Result {
-        if engine.rxmark.get() != engine.rxmark_start {
-            self.shadow.lock().rxmark = engine.rxmark.get();
+        result.or_else(|e| self.failed(engine, e, len, speed))
+    }
+
+    /// [`Self::finish`] after a failure `e`.
+    #[cold]
+    fn failed(&self, engine: &Engine<'_, '_>, e: Error, len: usize, speed: u32) -> Result {
+        engine.recover();
+        if e == ETIMEDOUT && !self.timeout_logged.xchg(true, Relaxed) {
+            dev_err!(
+                self.dev,
+                "transfer of {} bytes at {} Hz timed out; controller reset (logged once)\n",
+                len,
+                speed
+            );
         }
-        if let Err(e) = result {
-            engine.recover();
-            if e == ETIMEDOUT && !self.timeout_logged.xchg(true, Relaxed) {
-                dev_err!(
-                    self.dev,
-                    "transfer of {} bytes at {} Hz timed out; controller reset (logged once)\n",
-                    len,
-                    speed
-                );
-            }
-            return Err(e);
-        }
-        Ok(())
+        Err(e)
     }
 
     /// Handles the controller's interrupt: completes the current wait if its condition is
@@ -399,47 +483,6 @@ impl PinnedDrop for SifiveSpi<'_> {
     }
 }
 
-/// Programs chip select line, polarity and clock mode for `spi` unless `shadow` says the
-/// hardware holds them.
-fn select(io: Regs<'_>, shadow: &mut Shadow, spi: &spi::Device) {
-    let (cs, mode) = (spi.chip_select(), spi.mode());
-    if shadow.selected == Some((cs, mode)) {
-        return;
-    }
-    let bit = 1u32 << cs;
-    let old = shadow.cs_inactive.unwrap_or(u32::MAX);
-    let levels = if mode.contains(Mode::CsHigh) {
-        old & !bit
-    } else {
-        old | bit
-    };
-    if shadow.cs_inactive != Some(levels) {
-        io.write_reg(CSDEF::zeroed().with_levels(levels));
-        shadow.cs_inactive = Some(levels);
-    }
-    io.write_reg(CSID::zeroed().with_id(u32::from(cs)));
-    io.write_reg(
-        SCKMODE::zeroed()
-            .with_pha(mode.contains(Mode::Cpha))
-            .with_pol(mode.contains(Mode::Cpol)),
-    );
-    shadow.selected = Some((cs, mode));
-}
-
-/// Programs the clock divider and the frame format unless `shadow` says the hardware holds
-/// them.
-fn set_format(io: Regs<'_>, shadow: &mut Shadow, div: u32, fmt: FMT) -> Result {
-    if shadow.sckdiv != Some(div) {
-        io.write_reg(SCKDIV::zeroed().try_with_div(div)?);
-        shadow.sckdiv = Some(div);
-    }
-    if shadow.fmt != Some(fmt.into_raw()) {
-        io.write_reg(fmt);
-        shadow.fmt = Some(fmt.into_raw());
-    }
-    Ok(())
-}
-
 /// The frame format for 8-bit frames over `lanes` wires; `tx_only` leaves the receive FIFO
 /// empty (and, on two or four wires, the pins driven).
 pub(crate) fn frame_format(lanes: Nbits, spi: &spi::Device, tx_only: bool) -> Result<FMT> {
@@ -479,24 +522,6 @@ pub(crate) struct Engine<'a, 'bound> {
     hw: &'a SifiveSpi<'bound>,
     depth: usize,
     byte_ns: Cell<u64>,
-    /// RXMARK as the hardware holds it (full chunks all use the same one).
-    rxmark: Cell<Option<u32>>,
-    /// RXMARK as the shadow held it when the engine started.
-    rxmark_start: Option<u32>,
-}
-
-impl<'a, 'bound> Engine<'a, 'bound> {
-    /// An engine for frames at `speed` Hz over `lanes` wires, starting from the RXMARK value
-    /// `rxmark` of the shadow.
-    fn new(hw: &'a SifiveSpi<'bound>, speed: u32, lanes: Nbits, rxmark: Option<u32>) -> Self {
-        Engine {
-            hw,
-            depth: hw.fifo_depth,
-            byte_ns: Cell::new(byte_ns(speed, lanes)),
-            rxmark: Cell::new(rxmark),
-            rxmark_start: rxmark,
-        }
-    }
 }
 
 impl Engine<'_, '_> {
@@ -548,9 +573,10 @@ impl Engine<'_, '_> {
         }
         // RXWM is pending once the receive FIFO holds more than `n - 1` frames.
         let n = rest.len() as u32;
-        if self.rxmark.get() != Some(n - 1) {
+        let rxmark = &self.hw.shadow.rxmark;
+        if !rxmark.holds((n - 1).into()) {
             self.io().write_reg(RXMARK::zeroed().try_with_mark(n - 1)?);
-            self.rxmark.set(Some(n - 1));
+            rxmark.set((n - 1).into());
         }
         self.wait_irq(IE::zeroed().with_rxwm(true), wire)?;
         for byte in rest.iter_mut() {

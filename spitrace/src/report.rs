@@ -545,8 +545,8 @@ const VARIANT_BUILDS: &[(&str, &str)] = &[
     ),
     ("rust-norpm", "no runtime PM"),
     (
-        "rust-locks5",
-        "the register shadow locked by each step, five times per 4-byte message",
+        "rust-locked",
+        "the register shadow under a spinlock, two sections per 4-byte message",
     ),
     ("rust-unprepare", "an `unprepare_transfer_hardware` hook"),
     ("rust-musttx", "`SPI_CONTROLLER_MUST_TX`"),
@@ -988,9 +988,10 @@ four transfers (command, address, dummy, data) and calls `spi_sync()` as above.
 - *rust-ipwait*: the same source with each chunk that receives waiting for the receive
   watermark (RXMARK, status reads) before reading RXDATA; polling RXDATA's empty flag is the
   only difference.
-- *rust-locks5*: the same source with the register shadow locked by each step of a transfer
-  (chip select, format, the engine's RXMARK, its write-back) and by chip-select assertion: five
-  lock/unlock pairs per 4-byte message, where *rust* takes two.
+- *rust-locked*: the same source with a spinlock around each use of the register shadow on
+  the message path (chip-select assertion, then the transfer's registers): two lock/unlock
+  pairs per 4-byte message, where *rust* takes none (its shadow is relaxed atomics, ordered by
+  the SPI core's `io_mutex`).
 
 Each variant module is checked before it is measured: the guest refuses a module whose probe
 line does not name the variant it claims.
