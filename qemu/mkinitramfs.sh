@@ -37,6 +37,7 @@ list=$work/list
 	echo "file /lib/testlib.sh $guest/testlib.sh 0644 0 0"
 	echo "file /lib/ktap_helpers.sh $ktap_helpers 0644 0 0"
 	for t in "$art"/guest-tools/*; do
+		[ -f "$t" ] || continue # host/: the host's tools
 		echo "file /bin/$(basename "$t") $t 0755 0 0"
 	done
 	for m in "$art"/modules/*.ko; do

@@ -13,6 +13,9 @@
  *                  does one raw operation and prints its outcome: "n=COUNT"
  *                  (bytes moved, or 0 for an erase) or "errno=NAME"
  *
+ * DEV may also be a flash image (a regular file: write, verify and blank
+ * only), for the host to prepare a boot's flash and check what it wrote.
+ *
  * Numbers accept 0x and k/M suffixes. Exit 0 ok, 1 mismatch, 2 error.
  */
 #include <errno.h>
@@ -23,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define CHUNK 65536
@@ -149,6 +153,7 @@ int main(int argc, char **argv)
 {
 	struct mtd_info_user info;
 	const char *cmd;
+	struct stat st;
 	int fd;
 
 	if (argc < 3) {
@@ -166,8 +171,16 @@ int main(int argc, char **argv)
 			   O_RDWR : O_RDONLY);
 	if (fd < 0)
 		return fail("open", 0);
-	if (ioctl(fd, MEMGETINFO, &info))
+	if (fstat(fd, &st))
+		return fail("fstat", 0);
+	if (S_ISREG(st.st_mode)) {
+		if (!strcmp(cmd, "info") || !strcmp(cmd, "erase")) {
+			fprintf(stderr, "mtdtool: %s: %s needs an MTD device, not a file\n", argv[2], cmd);
+			return 2;
+		}
+	} else if (ioctl(fd, MEMGETINFO, &info)) {
 		return fail("MEMGETINFO", 0);
+	}
 
 	if (!strcmp(cmd, "info") && argc == 3) {
 		printf("size %u erasesize %u writesize %u\n", info.size, info.erasesize, info.writesize);
