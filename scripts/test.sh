@@ -83,6 +83,10 @@ static_checks() {
 	host_case clippy-kernel-crate "$TOP/scripts/clippy-kernel-additions.sh" || true
 	# What our types must refuse (a controller's data reached past its registration).
 	host_case compile-fail "$TOP/scripts/check-compile-fail.sh" "$TOP/build/kernel" || true
+	# The C helpers inlined into the driver (fixes/08; FIXES=0 builds without it).
+	if [ "${FIXES:-1}" = 1 ]; then
+		host_case helpers-inlined "$TOP/scripts/check-helpers-inlined.sh" "$TOP/build/modules/spi_sifive_rs.ko" || true
+	fi
 }
 
 echo "== build (kernel, modules, guest tools)"
@@ -182,7 +186,8 @@ intree=$TOP/build/intree
 series_build=${SERIES_BOOT%/*}
 client_build=$MODULE_CACHE/${series_build##*/}
 if [ -n "$SERIES_BOOT" ] && [ -f "$SERIES_BOOT/modules/spi_sifive_rs.ko" ] &&
-	host_case series-kernel-modules "$TOP/scripts/build-module.sh" "$series_build" "$client_build"; then
+	host_case series-kernel-modules "$TOP/scripts/build-module.sh" "$series_build" "$client_build" &&
+	host_case series-helpers-inlined "$TOP/scripts/check-helpers-inlined.sh" "$SERIES_BOOT/modules/spi_sifive_rs.ko"; then
 	rm -rf "$intree/modules"
 	mkdir -p "$intree/modules"
 	ln -sfn "$SERIES_BOOT/modules/spi_sifive_rs.ko" "$intree/modules/spi_sifive_rs.ko"
