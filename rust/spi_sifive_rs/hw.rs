@@ -78,6 +78,26 @@ impl Cached {
         self.0.store(value, Relaxed);
     }
 
+    /// Runs `write` unless the register holds `value` already, then records `value`.
+    #[inline]
+    fn write_if_changed(&self, value: u64, write: impl FnOnce()) {
+        if !self.holds(value) {
+            write();
+            self.set(value);
+        }
+    }
+
+    /// Runs `write` unless the register holds `value` already, then records `value` if the
+    /// write succeeded: a value the register cannot hold leaves the record as it was.
+    #[inline]
+    fn try_write_if_changed(&self, value: u64, write: impl FnOnce() -> Result) -> Result {
+        if !self.holds(value) {
+            write()?;
+            self.set(value);
+        }
+        Ok(())
+    }
+
     fn forget(&self) {
         self.0.store(Self::UNKNOWN, Relaxed);
     }
@@ -309,10 +329,9 @@ impl<'bound> SifiveSpi<'bound> {
         } else {
             old | bit
         };
-        if !self.shadow.cs_inactive.holds(levels.into()) {
-            io.write_reg(CSDEF::zeroed().with_levels(levels));
-            self.shadow.cs_inactive.set(levels.into());
-        }
+        self.shadow.cs_inactive.write_if_changed(levels.into(), || {
+            io.write_reg(CSDEF::zeroed().with_levels(levels))
+        });
         io.write_reg(CSID::zeroed().with_id(u32::from(cs)));
         io.write_reg(
             SCKMODE::zeroed()
@@ -373,14 +392,13 @@ impl<'bound> SifiveSpi<'bound> {
 
     /// Programs the clock divider and the frame format, skipping values the hardware holds.
     pub(crate) fn set_format(&self, io: Regs<'_>, div: u32, fmt: FMT) -> Result {
-        if !self.shadow.sckdiv.holds(div.into()) {
+        self.shadow.sckdiv.try_write_if_changed(div.into(), || {
             io.write_reg(SCKDIV::zeroed().try_with_div(div)?);
-            self.shadow.sckdiv.set(div.into());
-        }
-        if !self.shadow.fmt.holds(fmt.into_raw().into()) {
-            io.write_reg(fmt);
-            self.shadow.fmt.set(fmt.into_raw().into());
-        }
+            Ok(())
+        })?;
+        self.shadow
+            .fmt
+            .write_if_changed(fmt.into_raw().into(), || io.write_reg(fmt));
         Ok(())
     }
 
@@ -571,13 +589,13 @@ impl Engine<'_, '_> {
         if rest.is_empty() {
             return Ok(());
         }
-        // RXWM is pending once the receive FIFO holds more than `n - 1` frames.
-        let n = rest.len() as u32;
+        // RXWM is pending once the receive FIFO holds more than `mark` frames.
+        let mark = rest.len() as u32 - 1;
         let rxmark = &self.hw.shadow.rxmark;
-        if !rxmark.holds((n - 1).into()) {
-            self.io().write_reg(RXMARK::zeroed().try_with_mark(n - 1)?);
-            rxmark.set((n - 1).into());
-        }
+        rxmark.try_write_if_changed(mark.into(), || {
+            self.io().write_reg(RXMARK::zeroed().try_with_mark(mark)?);
+            Ok(())
+        })?;
         self.wait_irq(IE::zeroed().with_rxwm(true), wire)?;
         for byte in rest.iter_mut() {
             *byte = fifo.read(RXDATA).data().get() as u8;
