@@ -77,8 +77,10 @@ kernel_env() {
 KMAKE_VARS=(ARCH=riscv LLVM=1 "RUSTC=$RUSTC_BIN" "BINDGEN=$BINDGEN"
 	"RUSTFMT=$RUSTFMT_BIN" "CLIPPY_DRIVER=$CLIPPY_DRIVER_BIN")
 
-# Our module builds against those kernels, one directory per toolchain too.
-MODULE_CACHE=$CACHE/module-llvm$LLVM_MAJOR
+# Our module builds against those kernels, one directory per toolchain too,
+# and per checkout: the boots link the modules from here, so two clones
+# building at once (a make test beside a make bench) must not share them.
+MODULE_CACHE=$CACHE/module-llvm$LLVM_MAJOR/checkout-$(printf '%s' "$TOP" | sha256sum | cut -c1-12)
 
 # The directory that holds the kernel builds of one kernel version: one per
 # toolchain, since kbuild does not rebuild objects when the compiler changes.
