@@ -124,6 +124,9 @@ grep -q '^FAIL' "$RESULTS" && die "an MMIO boot failed (see build/logs/)"
 # with the transmit FIFO empty: 2 waits before the 512 data chunks, which
 # need none (RXDATA tells whether a frame came). A 4-byte message is one
 # chunk that receives: no wait.
+[ -f "$KBUILD/.config" ] || die "$KBUILD/.config missing: the bench kernel was not built"
+inline_helpers=false
+grep -qx 'CONFIG_RUST_INLINE_HELPERS=y' "$KBUILD/.config" && inline_helpers=true
 kernel=$(make -s -C "$KBUILD" kernelversion 2>/dev/null || cat "$CACHE/src"/*/.unpacked)
 cat >"$work/meta.json" <<META
 {"date": "$(date -u '+%Y-%m-%d %H:%M UTC')",
@@ -133,7 +136,8 @@ cat >"$work/meta.json" <<META
  "rounds": $ROUNDS,
  "rx_bytes": {"jedec4": 4, "mtd4k": 4096},
  "frames": {"jedec4": 4, "mtd4k": 4104},
- "tx_waits": {"jedec4": 0, "mtd4k": 2}}
+ "tx_waits": {"jedec4": 0, "mtd4k": 2},
+ "inline_helpers": $inline_helpers}
 META
 step "analysing"
 "$spitrace" report "$work/trace.txt" --icount-trace "$work/trace-icount.txt" --extra "$work/extra.txt" --mmio "$work/mmio.json" --meta "$work/meta.json" --out "$out"

@@ -3,6 +3,7 @@
 
 mod error;
 mod extra;
+mod instructions;
 mod mmio;
 mod report;
 mod stats;
@@ -278,7 +279,7 @@ mod tests {
         let meta = |cpus: u32| {
             report::Meta::parse(&format!(
                 r#"{{"date": "d", "kernel": "k", "qemu": "q", "cpus": {cpus}, "rounds": 1,
-                    "rx_bytes": {{}}, "frames": {{}}, "tx_waits": {{}}}}"#
+                    "rx_bytes": {{}}, "frames": {{}}, "tx_waits": {{}}, "inline_helpers": false}}"#
             ))
             .unwrap()
         };

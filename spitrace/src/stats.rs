@@ -64,7 +64,7 @@ pub struct Run {
 }
 
 impl Run {
-    fn new(variant: &str, workload: &str, round: u32) -> Self {
+    pub(crate) fn new(variant: &str, workload: &str, round: u32) -> Self {
         Self {
             variant: variant.into(),
             workload: workload.into(),
