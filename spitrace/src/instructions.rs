@@ -20,6 +20,11 @@ const STAGES: [(&str, Metric); 4] = [
     ("cycle", |r| mean(&r.cycle_us)),
 ];
 
+/// A whole count with its sign; one that rounds to zero is +0, never -0.
+fn signed(x: f64) -> String {
+    format!("{:+.0}", x.round() + 0.0)
+}
+
 fn difference(a: f64, b: f64) -> f64 {
     a - b
 }
@@ -143,7 +148,12 @@ pub fn markdown(md: &mut String, runs: &[Run], workload: &str, baseline: &str, o
             match ns_over_rounds(runs, workload, v, ours, m) {
                 Some(s) => {
                     rounds = s.rounds;
-                    cells.push(format!("{:+.0} ({:+.0} to {:+.0})", s.median, s.min, s.max));
+                    cells.push(format!(
+                        "{} ({} to {})",
+                        signed(s.median),
+                        signed(s.min),
+                        signed(s.max)
+                    ));
                 }
                 None => cells.push("-".into()),
             }
@@ -253,6 +263,8 @@ mod tests {
             "{md}"
         );
         assert!(md.contains("| rust | - | - | - | - | - | 0 | - |"), "{md}");
+        assert_eq!(signed(-0.4), "+0");
+        assert_eq!(signed(-0.6), "-1");
         assert!(md.contains("| rust-ipwait |"), "{md}");
         assert!(md.contains("| 1 | 2 | 100 |"), "{md}");
         assert!(!md.contains("floor"), "{md}");
