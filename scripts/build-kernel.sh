@@ -26,20 +26,18 @@ if [ -n "$EXTRA_CONFIG" ]; then
 	fragments+=("$EXTRA_CONFIG")
 	name=$VARIANT-x$(hash_inputs "$EXTRA_CONFIG")
 fi
-# With the fixes series (the default), the C helpers are inlined into Rust
-# objects: fixes/08 allows it on riscv; an EXTRA_CONFIG can still turn it off.
-# Without the series (FIXES=0, see apply-series.sh): a build of its own.
-if [ "${FIXES:-1}" = 1 ]; then
-	fragments=("${fragments[0]}" "$TOP/qemu/kconfig/inline-helpers.config" "${fragments[@]:1}")
-else
-	name=$name-nofixes
-fi
+# Without the fixes series (FIXES=0, see apply-series.sh): a build of its own.
+[ "${FIXES:-1}" = 1 ] || name=$name-nofixes
 
 "$TOP/scripts/install-bindgen.sh"
 src=$("$TOP/scripts/fetch-kernel.sh")
 version=$(cat "$src/.unpacked")
 # The kernel-crate part of our patch series; its tree id names the sources.
 tree=$("$TOP/scripts/apply-series.sh" "$src")
+# The C helpers are inlined into Rust objects where the tree allows it on
+# riscv (with the fixes series, fixes/08); an EXTRA_CONFIG can still turn it off.
+inline=$(inline_helpers_fragment "$src")
+[ -z "$inline" ] || fragments=("${fragments[0]}" "$inline" "${fragments[@]:1}")
 
 out=$(kernel_build_root "$version")/$name
 key=$(echo "$version $tree $(hash_inputs "${fragments[@]}")")

@@ -153,7 +153,7 @@ checkpatch_series() { # NAME PATCHES...
 
 # Builds each of commits in order; sets built to the number that built.
 build_commits() { # NAME
-	local name=$1 n=0 c subject log start line opt warnings inline
+	local name=$1 n=0 c subject log start line opt warnings inline fragment
 	built=0
 	for c in "${commits[@]}"; do
 		n=$((n + 1))
@@ -170,9 +170,8 @@ build_commits() { # NAME
 		# The C helpers inlined into Rust objects, as in the test kernels, from
 		# the commit that allows it on riscv (fixes/08) on.
 		inline=()
-		if sed -n '/^config RUST_INLINE_HELPERS$/,/^$/p' lib/Kconfig.debug | grep -q -E '^\s*depends on .*\<RISCV\>'; then
-			inline=("$TOP/qemu/kconfig/inline-helpers.config")
-		fi
+		fragment=$(inline_helpers_fragment .)
+		[ -z "$fragment" ] || inline=("$fragment")
 		: >"$out/config-$name-$n.log"
 		"$TOP/scripts/kconfig.sh" "$wt" "$out" "$out/config-$name-$n.log" "${configs[0]}" "${inline[@]}" \
 			"${configs[@]:1}" "$out/series-here.config" || die "$name commit $n: no configuration with the series' options"

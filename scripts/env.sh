@@ -88,6 +88,18 @@ kernel_build_root() { # VERSION
 	echo "$CACHE/build/$(echo "$1" | tr -c 'A-Za-z0-9.\n-' '_')-llvm$LLVM_MAJOR"
 }
 
+# The configuration fragment that inlines the C helpers into Rust objects
+# (CONFIG_RUST_INLINE_HELPERS), printed if the kernel tree SRC allows it on
+# riscv (from fixes/08 on), nothing otherwise: the test kernels and each
+# commit of the series check decide by the same test.
+inline_helpers_fragment() { # SRC
+	[ -f "$1/lib/Kconfig.debug" ] || die "$1/lib/Kconfig.debug missing: not a kernel tree"
+	if sed -n '/^config RUST_INLINE_HELPERS$/,/^$/p' "$1/lib/Kconfig.debug" |
+		grep -q -E '^\s*depends on .*\<RISCV\>'; then
+		echo "$TOP/qemu/kconfig/inline-helpers.config"
+	fi
+}
+
 die() { echo "$(basename "$0"): $*" >&2; exit 1; }
 # Stops with "missing", not with a failed check, when a tool is absent.
 need() { # PATH...
