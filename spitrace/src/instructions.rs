@@ -17,7 +17,7 @@ const STAGES: [(&str, Metric); 4] = [
     ("before", |r| mean(&r.to_start_us)),
     ("driver", |r| mean(&r.in_flight_us)),
     ("after", |r| mean(&r.after_us)),
-    ("cycle", |r| mean(&r.cycle_us)),
+    ("cycle", Run::cycle_mean_us),
 ];
 
 /// A whole count with its sign; one that rounds to zero is +0, never -0.
@@ -57,11 +57,11 @@ pub struct PmFloor {
 
 impl PmFloor {
     /// The floor, if this boot shows one: `ours` is slower than the baseline, and without
-    /// runtime PM it is not (medians over the rounds). `None` when the boot has no build without runtime PM, or the figures do not
-    /// say so.
+    /// runtime PM it is not (medians over the rounds). `None` when the boot has no build
+    /// without runtime PM, or the figures do not say so.
     pub fn of(runs: &[Run], workload: &str, baseline: &str, ours: &str) -> Option<Self> {
         let norpm = format!("{ours}-norpm");
-        let cycle = STAGES[3].1;
+        let cycle: Metric = Run::cycle_mean_us;
         let without_pm = Spread::of(&over_rounds(runs, workload, &norpm, baseline, cycle, ratio))?;
         let pm_cost = ns_over_rounds(runs, workload, ours, &norpm, cycle)?;
         let excess = ns_over_rounds(runs, workload, ours, baseline, cycle)?;
