@@ -96,7 +96,7 @@ pub fn markdown(md: &mut String, extra: &Extra, ours: &str) {
              | variant | rounds | reached | in caller | bounced | pumped | kthread idle passes |\n\
              |---|---:|---:|---:|---:|---:|---:|"
         );
-        let variants = crate::report::distinct(extra.contrast.iter().map(|c| c.variant.as_str()));
+        let variants = crate::stats::distinct(extra.contrast.iter().map(|c| c.variant.as_str()));
         let mut sentences = String::new();
         for v in variants {
             let rows: Vec<&Contrast> = extra.contrast.iter().filter(|c| c.variant == v).collect();

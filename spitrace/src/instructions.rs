@@ -2,15 +2,10 @@
 //! Where a message's time goes when the clock counts instructions: per round, each variant's
 //! mean stages against ours, the stalls, and whether runtime PM is the floor of the mean cycle.
 
-use crate::stats::{over_rounds, p50, Metric, Run, Spread};
+use crate::stats::{
+    difference, mean, median_p50, over_rounds, ratio, variants_of, Metric, Run, Spread,
+};
 use std::fmt::Write as _;
-
-fn mean(values: &[f64]) -> f64 {
-    if values.is_empty() {
-        return f64::NAN;
-    }
-    values.iter().sum::<f64>() / values.len() as f64
-}
 
 /// The stages of a message, as the stage table names them, each a run's mean in µs.
 const STAGES: [(&str, Metric); 4] = [
@@ -23,14 +18,6 @@ const STAGES: [(&str, Metric); 4] = [
 /// A whole count with its sign; one that rounds to zero is +0, never -0.
 fn signed(x: f64) -> String {
     format!("{:+.0}", x.round() + 0.0)
-}
-
-fn difference(a: f64, b: f64) -> f64 {
-    a - b
-}
-
-fn ratio(a: f64, b: f64) -> f64 {
-    a / b
 }
 
 /// Per round in which both ran, `a`'s figure minus `b`'s, in ns.
@@ -98,17 +85,10 @@ impl PmFloor {
 /// same round; and the stalls, cycles at least four times the baseline's p50. The runtime PM
 /// floor, if any, is stated under the targets table whose row it explains.
 pub fn markdown(md: &mut String, runs: &[Run], workload: &str, baseline: &str, ours: &str) {
-    let base_p50 = Spread::of(
-        &runs
-            .iter()
-            .filter(|r| r.variant == baseline && r.workload == workload)
-            .map(|r| p50(&r.cycle_us))
-            .collect::<Vec<_>>(),
-    );
-    let Some(base_p50) = base_p50 else {
+    let Some(base_p50) = median_p50(runs, baseline, workload, |r| &r.cycle_us) else {
         return;
     };
-    let stall_us = 4.0 * base_p50.median;
+    let stall_us = 4.0 * base_p50;
     let _ = writeln!(
         md,
         "\n## Where a 4-byte message's instructions go\n\n\
@@ -125,11 +105,7 @@ pub fn markdown(md: &mut String, runs: &[Run], workload: &str, baseline: &str, o
         "| variant | before | driver | after | cycle | rounds | stalls | longest µs |"
     );
     let _ = writeln!(md, "|---|---:|---:|---:|---:|---:|---:|---:|");
-    let variants = crate::report::distinct(
-        runs.iter()
-            .filter(|r| r.workload == workload)
-            .map(|r| r.variant.as_str()),
-    );
+    let variants = variants_of(runs, workload);
     for v in variants {
         let stalls: Vec<f64> = runs
             .iter()

@@ -4,7 +4,10 @@
 use crate::error::{Context as _, Error, Result};
 use crate::extra::{self, Extra};
 use crate::instructions::{self, PmFloor};
-use crate::stats::{over_rounds, p50, p99, Metric, Run, Spread, Summary};
+use crate::stats::{
+    difference, distinct, median_p50, over_rounds, p50, p99, ratio, variants_of, Metric, Run,
+    Spread, Summary,
+};
 use crate::trace::Entries;
 use plotters::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -387,34 +390,6 @@ fn shorter_or_longer(d: f64, digits: usize) -> String {
     }
 }
 
-/// The values in first-seen order, each once.
-pub fn distinct<'a>(values: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
-    let mut out: Vec<&str> = Vec::new();
-    for v in values {
-        if !out.contains(&v) {
-            out.push(v);
-        }
-    }
-    out
-}
-
-/// The variants that ran `workload`, in first-seen order.
-fn variants_of<'a>(runs: &'a [Run], workload: &str) -> Vec<&'a str> {
-    distinct(
-        runs.iter()
-            .filter(|r| r.workload == workload)
-            .map(|r| r.variant.as_str()),
-    )
-}
-
-fn ratio(a: f64, b: f64) -> f64 {
-    a / b
-}
-
-fn difference(a: f64, b: f64) -> f64 {
-    a - b
-}
-
 fn spread_cells(s: Option<Spread>, digits: usize) -> String {
     match s {
         Some(s) => format!(
@@ -740,18 +715,6 @@ fn stages(md: &mut String, boot: &Boot<'_>, workload: &str, baseline: &str, ours
         );
     }
     floor(md, boot, workload, baseline);
-}
-
-/// The median over the rounds of each round's p50 of `f`, for `variant` on `workload`.
-fn median_p50(runs: &[Run], variant: &str, workload: &str, f: fn(&Run) -> &[f64]) -> Option<f64> {
-    Spread::of(
-        &runs
-            .iter()
-            .filter(|r| r.variant == variant && r.workload == workload)
-            .map(|r| p50(f(r)))
-            .collect::<Vec<_>>(),
-    )
-    .map(|s| s.median)
 }
 
 /// The floor: a message spends at least its *before* stage in the core before any driver

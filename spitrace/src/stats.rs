@@ -100,10 +100,7 @@ impl Run {
     /// messages is the span between its first and last submit over their count, and resolves
     /// a few nanoseconds.
     pub fn cycle_mean_us(&self) -> f64 {
-        if self.cycle_us.is_empty() {
-            return f64::NAN;
-        }
-        self.cycle_us.iter().sum::<f64>() / self.cycle_us.len() as f64
+        mean(&self.cycle_us)
     }
 
     fn submitted(&mut self, pending: &mut VecDeque<f64>, first: &mut f64, ts: f64) {
@@ -422,6 +419,61 @@ pub fn p99(values: &[f64]) -> f64 {
     let mut v = values.to_vec();
     v.sort_by(f64::total_cmp);
     percentile(&v, 99.0)
+}
+
+/// The mean of `values`, NaN if there are none.
+pub fn mean(values: &[f64]) -> f64 {
+    if values.is_empty() {
+        return f64::NAN;
+    }
+    values.iter().sum::<f64>() / values.len() as f64
+}
+
+/// The values in first-seen order, each once.
+pub fn distinct<'a>(values: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
+    let mut out: Vec<&str> = Vec::new();
+    for v in values {
+        if !out.contains(&v) {
+            out.push(v);
+        }
+    }
+    out
+}
+
+/// The variants that ran `workload`, in first-seen order.
+pub fn variants_of<'a>(runs: &'a [Run], workload: &str) -> Vec<&'a str> {
+    distinct(
+        runs.iter()
+            .filter(|r| r.workload == workload)
+            .map(|r| r.variant.as_str()),
+    )
+}
+
+/// `a` over `b`, to combine two variants' figures (`over_rounds`).
+pub fn ratio(a: f64, b: f64) -> f64 {
+    a / b
+}
+
+/// `a` minus `b`, to combine two variants' figures (`over_rounds`).
+pub fn difference(a: f64, b: f64) -> f64 {
+    a - b
+}
+
+/// The median over the rounds of each round's p50 of `f`, for `variant` on `workload`.
+pub fn median_p50(
+    runs: &[Run],
+    variant: &str,
+    workload: &str,
+    f: fn(&Run) -> &[f64],
+) -> Option<f64> {
+    Spread::of(
+        &runs
+            .iter()
+            .filter(|r| r.variant == variant && r.workload == workload)
+            .map(|r| p50(f(r)))
+            .collect::<Vec<_>>(),
+    )
+    .map(|s| s.median)
 }
 
 /// Per round in which both ran: `combine(metric(a), metric(b))` for variants `a` and `b` on
